@@ -1,0 +1,44 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as schema from '../db/schema';
+import { getEnv } from './env.server';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export function openSqlite(path: string) {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  return sqlite;
+}
+
+let current: { path: string; sqlite: Database.Database; db: Db } | undefined;
+
+/** The process-wide connection to DATABASE_PATH, opened on first use. */
+export function getDb(): Db {
+  return connection().db;
+}
+
+export function getSqlite(): Database.Database {
+  return connection().sqlite;
+}
+
+function connection() {
+  const path = getEnv().DATABASE_PATH;
+  if (!current || current.path !== path) {
+    current?.sqlite.close();
+    const sqlite = openSqlite(path);
+    current = { path, sqlite, db: drizzle(sqlite, { schema }) };
+  }
+  return current;
+}
+
+export function closeDb() {
+  current?.sqlite.close();
+  current = undefined;
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const countryList = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? [] : v.split(',').map((c) => c.trim().toUpperCase())))
+  .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'use ISO 3166 two-letter codes, e.g. US,CA')));
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_PATH: z.string().trim().min(1).default('data/keyed.db'),
+    SESSION_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+    STRIPE_SECRET_KEY: optionalString.pipe(
+      z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'expected sk_test_… or sk_live_…').optional(),
+    ),
+    STRIPE_PUBLISHABLE_KEY: optionalString.pipe(
+      z.string().regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'expected pk_test_… or pk_live_…').optional(),
+    ),
+    STRIPE_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^whsec_\w+$/, 'expected whsec_…').optional()),
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
+    SANDBOX_DB: z.string().trim().min(1).default('data/sandbox.db'),
+    DEMO_PASSWORD: z.string().min(8).max(128).default('keyed-demo-pass'),
+    ALLOWED_CARD_COUNTRIES: countryList.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_PUBLISHABLE_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.STRIPE_SECRET_KEY ? 'STRIPE_PUBLISHABLE_KEY' : 'STRIPE_SECRET_KEY'],
+        message: 'set both STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or neither for sandbox mode',
+      });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required outside sandbox mode' });
+    }
+    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STRIPE_WEBHOOK_SECRET'],
+        message: 'required with Stripe keys, so webhooks can settle payments',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema> & { mode: Mode };
+export type Mode = 'sandbox' | 'stripe-test' | 'stripe-live';
+
+export class EnvError extends Error {}
+
+/** Parses an environment, naming every bad variable; throws EnvError so start-up stops with a clear message. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = EnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = result.data;
+  const mode: Mode = !env.STRIPE_SECRET_KEY
+    ? 'sandbox'
+    : env.STRIPE_SECRET_KEY.includes('_live_')
+      ? 'stripe-live'
+      : 'stripe-test';
+  return { ...env, mode };
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases; this makes the next getEnv() read it again. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,47 @@
+import type { Role } from '../db/schema';
+
+// The one place that decides who may do what. Shared with components (for navigation) — no server imports here.
+const STAFF = ['dashboard:view', 'terminal:charge', 'invoice:read', 'charge:read-own'] as const;
+const FINANCE = [
+  ...STAFF,
+  'invoice:write',
+  'charge:read',
+  'charge:export',
+  'refund:create',
+  'attempt:reconcile',
+] as const;
+const MANAGER = [
+  ...FINANCE,
+  'report:view',
+  'user:manage',
+  'settings:manage',
+  'audit:read',
+  'refund:approve-large',
+] as const;
+
+export type Permission = (typeof MANAGER)[number];
+
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  staff: new Set(STAFF),
+  finance: new Set(FINANCE),
+  manager: new Set(MANAGER),
+};
+
+export function can(role: Role, permission: Permission) {
+  return GRANTS[role].has(permission);
+}
+
+export type NavItem = { to: string; label: string; permission: Permission; reloadDocument?: boolean };
+
+// The terminal loads Stripe.js, which the CSP allows only on that document: reach it by a full page load.
+export const NAVIGATION: NavItem[] = [
+  { to: '/dashboard', label: 'Dashboard', permission: 'dashboard:view' },
+  { to: '/terminal', label: 'Terminal', permission: 'terminal:charge', reloadDocument: true },
+  { to: '/invoices', label: 'Invoices', permission: 'invoice:read' },
+  { to: '/settings/users', label: 'Users', permission: 'user:manage' },
+  { to: '/audit', label: 'Audit log', permission: 'audit:read' },
+];
+
+export function navigationFor(role: Role) {
+  return NAVIGATION.filter((item) => can(role, item.permission));
+}

@@ -1,0 +1,137 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from '@remix-run/react';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ErrorPage } from './components/error-page';
+import { getUser } from './auth.server';
+import { getEnv, type Mode } from './env.server';
+import { useNonce } from './nonce';
+import { navigationFor } from './permissions';
+import { getToast, type Toast } from './toast.server';
+import stylesheet from './tailwind.css';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
+
+export const meta: MetaFunction = () => [{ title: 'Keyed' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  const { toast, headers } = await getToast(request);
+  return json(
+    {
+      user: user && { name: user.name, email: user.email, role: user.role },
+      mode: getEnv().mode,
+      toast,
+    },
+    { headers },
+  );
+}
+
+const MODE_BANNER: Record<Mode, { text: string; className: string }> = {
+  sandbox: { text: 'Sandbox — no real money moves', className: 'bg-amber-100 text-amber-950' },
+  'stripe-test': { text: 'Stripe test mode — no real money moves', className: 'bg-sky-100 text-sky-950' },
+  'stripe-live': { text: 'Live — real cards are charged', className: 'bg-emerald-700 text-white' },
+};
+
+export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>('root');
+  const banner = data ? MODE_BANNER[data.mode] : null;
+  return (
+    <html lang="en" className="h-full bg-slate-50">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="h-full font-sans text-slate-900 antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        {banner ? (
+          <div role="note" className={`px-4 py-1.5 text-center text-sm font-medium ${banner.className}`}>
+            {banner.text}
+          </div>
+        ) : null}
+        {data?.user ? <AppShell user={data.user}>{children}</AppShell> : <main id="main">{children}</main>}
+        <ToastMessage toast={data?.toast ?? null} />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+type ShellUser = { name: string; email: string; role: 'staff' | 'finance' | 'manager' };
+
+function AppShell({ user, children }: { user: ShellUser; children: ReactNode }) {
+  const nav = navigationFor(user.role);
+  return (
+    <div className="flex min-h-[calc(100%-2rem)] flex-col md:flex-row">
+      <nav aria-label="Main" className="border-b border-slate-200 bg-white md:w-56 md:shrink-0 md:border-b-0 md:border-r">
+        <div className="px-5 py-4 text-lg font-bold tracking-tight text-indigo-700">Keyed</div>
+        <ul className="flex gap-1 overflow-x-auto px-3 pb-3 md:flex-col md:pb-0">
+          {nav.map((item) => (
+            <li key={item.to}>
+              <NavLink
+                to={item.to}
+                reloadDocument={item.reloadDocument}
+                className={({ isActive }) =>
+                  `block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`
+                }
+              >
+                {item.label}
+              </NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3">
+          <p className="text-sm text-slate-700">
+            <span className="font-medium text-slate-900">{user.name}</span>{' '}
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase tracking-wide text-slate-700">{user.role}</span>
+          </p>
+          <Form method="post" action="/logout">
+            <button type="submit" className="btn-secondary">
+              Log out
+            </button>
+          </Form>
+        </header>
+        <main id="main" className="flex-1 px-6 py-6">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function ToastMessage({ toast }: { toast: Toast | null }) {
+  const [visible, setVisible] = useState<Toast | null>(toast);
+  useEffect(() => {
+    setVisible(toast);
+    if (!toast) return;
+    const timer = setTimeout(() => setVisible(null), 6000);
+    return () => clearTimeout(timer);
+  }, [toast]);
+  const styles = { success: 'bg-emerald-700', error: 'bg-red-700', info: 'bg-slate-800' } as const;
+  return (
+    <div aria-live="polite" className="pointer-events-none fixed bottom-4 right-4 z-50">
+      {visible ? (
+        <div role="status" className={`pointer-events-auto rounded-md px-4 py-3 text-sm font-medium text-white shadow-lg ${styles[visible.kind]}`}>
+          {visible.message}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

@@ -1,0 +1,130 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { INVOICE_STATUSES } from '../../db/schema';
+import { ErrorPage } from '~/components/error-page';
+import { formatDate } from '~/components/format';
+import { StatusBadge } from '~/components/status-badge';
+import { requirePermission } from '~/auth.server';
+import { listInvoices, parseInvoiceFilter } from '~/invoices.server';
+import { formatMoney } from '~/money';
+import { can } from '~/permissions';
+
+export const meta: MetaFunction = () => [{ title: 'Invoices · Keyed' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'invoice:read');
+  const filter = parseInvoiceFilter(new URL(request.url).searchParams);
+  return json({
+    ...listInvoices(filter),
+    filter,
+    canCreate: can(user.role, 'invoice:write'),
+    canCharge: can(user.role, 'terminal:charge'),
+  });
+}
+
+export default function InvoicesPage() {
+  const { rows, total, page, pageCount, filter, canCreate, canCharge } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const pageLink = (n: number) => {
+    const next = new URLSearchParams(searchParams);
+    next.set('page', String(n));
+    return `?${next}`;
+  };
+  return (
+    <div className="space-y-5">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-bold tracking-tight">Invoices</h1>
+        {canCreate ? (
+          <Link to="/invoices/new" className="btn-primary">
+            New invoice
+          </Link>
+        ) : null}
+      </div>
+      <Form method="get" className="flex flex-wrap items-end gap-3" role="search">
+        <div className="min-w-64 flex-1">
+          <label htmlFor="q" className="field-label">
+            Search
+          </label>
+          <input id="q" name="q" type="search" defaultValue={filter.q ?? ''} placeholder="Number, customer, email or phone" className="field-input" />
+        </div>
+        <div>
+          <label htmlFor="status" className="field-label">
+            Status
+          </label>
+          <select id="status" name="status" defaultValue={filter.status ?? ''} className="field-input">
+            <option value="">Any status</option>
+            {INVOICE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit" className="btn-secondary">
+          Search
+        </button>
+      </Form>
+      <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+        <table className="min-w-full divide-y divide-slate-200">
+          <caption className="sr-only">Invoices, newest first</caption>
+          <thead className="bg-slate-50">
+            <tr>
+              <th scope="col" className="table-head">Number</th>
+              <th scope="col" className="table-head">Customer</th>
+              <th scope="col" className="table-head text-right">Amount</th>
+              <th scope="col" className="table-head">Status</th>
+              <th scope="col" className="table-head">Created</th>
+              <th scope="col" className="table-head"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {rows.map((invoice) => (
+              <tr key={invoice.id}>
+                <td className="table-cell font-medium">
+                  <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">
+                    {invoice.number}
+                  </Link>
+                </td>
+                <td className="table-cell">
+                  <div>{invoice.customerName}</div>
+                  {invoice.customerEmail ? <div className="text-xs text-slate-600">{invoice.customerEmail}</div> : null}
+                </td>
+                <td className="table-cell text-right tabular-nums">{formatMoney(invoice.amount, invoice.currency)}</td>
+                <td className="table-cell"><StatusBadge status={invoice.status} /></td>
+                <td className="table-cell">{formatDate(invoice.createdAt)}</td>
+                <td className="table-cell text-right">
+                  {canCharge && invoice.status === 'open' ? (
+                    <a href={`/terminal?invoice=${invoice.id}`} className="btn-secondary py-1" aria-label={`Charge ${invoice.number}`}>
+                      Charge
+                    </a>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-600">
+                  No invoices match.
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-700">
+        <p>
+          {total} {total === 1 ? 'invoice' : 'invoices'} · page {page} of {pageCount}
+        </p>
+        <div className="flex gap-2">
+          {page > 1 ? <Link to={pageLink(page - 1)} className="btn-secondary" rel="prev">Previous</Link> : null}
+          {page < pageCount ? <Link to={pageLink(page + 1)} className="btn-secondary" rel="next">Next</Link> : null}
+        </div>
+      </nav>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

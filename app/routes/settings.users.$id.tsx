@@ -1,0 +1,123 @@
+import { parseWithZod } from '@conform-to/zod';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { ROLES } from '../../db/schema';
+import { ErrorPage } from '~/components/error-page';
+import { requirePermission } from '~/auth.server';
+import { clientIp } from '~/audit.server';
+import { notFound, requireIdParam } from '~/http.server';
+import { UserActionSchema } from '~/user-form';
+import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users.server';
+import { redirectWithToast } from '~/toast.server';
+
+export const meta: MetaFunction = () => [{ title: 'User · Keyed' }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requirePermission(request, 'user:manage');
+  const user = getUserForAdmin({ id: requireIdParam(params.id) });
+  if (!user) throw notFound();
+  return json({ user, isSelf: user.id === actor.id });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requirePermission(request, 'user:manage');
+  const id = requireIdParam(params.id);
+  if (!getUserForAdmin({ id })) throw notFound();
+  const submission = parseWithZod(await request.formData(), { schema: UserActionSchema });
+  if (submission.status !== 'success') {
+    return json({ intent: null, errors: submission.error ?? {} }, { status: 400 });
+  }
+  const by = { id: actor.id, ip: clientIp(request) };
+  const value = submission.value;
+  const result =
+    value.intent === 'change-role'
+      ? changeUserRole({ id, role: value.role }, by)
+      : value.intent === 'reset-password'
+        ? await resetUserPassword({ id, password: value.password }, by)
+        : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
+  if (!result.ok) return json({ intent: value.intent, errors: { form: [result.error] } }, { status: 400 });
+  const messages = {
+    'change-role': 'Role changed.',
+    'reset-password': 'Password reset. Their sessions have ended.',
+    disable: 'User disabled. Their sessions have ended.',
+    enable: 'User enabled.',
+  } as const;
+  return redirectWithToast(`/settings/users/${id}`, { kind: 'success', message: messages[value.intent] });
+}
+
+export default function UserPage() {
+  const { user, isSelf } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const busy = navigation.state !== 'idle';
+  const errors = (result?.errors ?? {}) as Record<string, string[] | null | undefined>;
+  const formError = errors.form?.[0];
+  return (
+    <div className="max-w-xl space-y-5">
+      <p className="text-sm">
+        <Link to="/settings/users" className="text-indigo-700 hover:underline">
+          ← Users
+        </Link>
+      </p>
+      <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
+      <p className="text-slate-700">
+        {user.email} · {user.disabledAt ? 'disabled' : 'active'}
+      </p>
+      {formError ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {formError}
+        </p>
+      ) : null}
+      <Form method="post" className="card space-y-3">
+        <input type="hidden" name="intent" value="change-role" />
+        <label htmlFor="role" className="field-label">
+          Role
+        </label>
+        <select id="role" name="role" defaultValue={user.role} className="field-input">
+          {ROLES.map((role) => (
+            <option key={role} value={role}>
+              {role}
+            </option>
+          ))}
+        </select>
+        <button type="submit" className="btn-secondary" disabled={busy}>
+          Change role
+        </button>
+      </Form>
+      <Form method="post" className="card space-y-3">
+        <input type="hidden" name="intent" value="reset-password" />
+        <label htmlFor="password" className="field-label">
+          New password (8–128 characters)
+        </label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          className="field-input"
+          aria-invalid={errors.password ? true : undefined}
+          aria-describedby="password-error"
+        />
+        <p id="password-error" className="field-error">
+          {errors.password?.[0]}
+        </p>
+        <button type="submit" className="btn-secondary" disabled={busy}>
+          Reset password
+        </button>
+      </Form>
+      {isSelf ? null : (
+        <Form method="post" className="card">
+          <input type="hidden" name="intent" value={user.disabledAt ? 'enable' : 'disable'} />
+          <button type="submit" className={user.disabledAt ? 'btn-secondary' : 'btn-danger'} disabled={busy}>
+            {user.disabledAt ? 'Enable user' : 'Disable user and end their sessions'}
+          </button>
+        </Form>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

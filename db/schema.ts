@@ -1,0 +1,192 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+// Money is always an integer of minor units beside a currency; times are UTC epoch milliseconds.
+
+export const ROLES = ['staff', 'finance', 'manager'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CURRENCIES = ['usd', 'cad'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export const INVOICE_STATUSES = ['open', 'processing', 'paid', 'partially_refunded', 'refunded', 'void'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const ATTEMPT_STATUSES = ['pending', 'succeeded', 'failed', 'blocked', 'unknown'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+const createdAt = () =>
+  integer('created_at', { mode: 'number' })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    passwordHash: text('password_hash').notNull(),
+    chargingPausedAt: integer('charging_paused_at'),
+    disabledAt: integer('disabled_at'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex('users_email_unique').on(t.email),
+    check('users_role_check', sql`${t.role} in ('staff', 'finance', 'manager')`),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Failed logins per throttle key ("email:…" or "ip:…"); cleared for the account on success. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailedAt: integer('last_failed_at').notNull(),
+  blockedUntil: integer('blocked_until').notNull(),
+});
+
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    number: text('number').notNull(),
+    customerName: text('customer_name').notNull(),
+    customerEmail: text('customer_email'),
+    customerPhone: text('customer_phone'),
+    description: text('description').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    status: text('status', { enum: INVOICE_STATUSES }).notNull().default('open'),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    createdByUserId: integer('created_by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    paidAt: integer('paid_at'),
+    voidedAt: integer('voided_at'),
+  },
+  (t) => [
+    uniqueIndex('invoices_number_unique').on(t.number),
+    index('invoices_status_created_idx').on(t.status, t.createdAt),
+    check('invoices_amount_positive', sql`${t.amount} > 0`),
+    check('invoices_currency_check', sql`${t.currency} in ('usd', 'cad')`),
+    check('invoices_refund_bounds', sql`${t.amountRefunded} >= 0 and ${t.amountRefunded} <= ${t.amount}`),
+  ],
+);
+
+export const paymentAttempts = sqliteTable(
+  'payment_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    invoiceId: integer('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    status: text('status', { enum: ATTEMPT_STATUSES }).notNull(),
+    paymentMethodId: text('payment_method_id').notNull(),
+    receiptEmail: text('receipt_email'),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    stripeChargeId: text('stripe_charge_id'),
+    cardBrand: text('card_brand'),
+    cardLast4: text('card_last4'),
+    cardCountry: text('card_country'),
+    cardExpMonth: integer('card_exp_month'),
+    cardExpYear: integer('card_exp_year'),
+    cardFunding: text('card_funding'),
+    failureCode: text('failure_code'),
+    declineCode: text('decline_code'),
+    failureMessage: text('failure_message'),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    reconcileAttempts: integer('reconcile_attempts').notNull().default(0),
+    needsAttentionAt: integer('needs_attention_at'),
+    createdAt: createdAt(),
+    settledAt: integer('settled_at'),
+  },
+  (t) => [
+    uniqueIndex('payment_attempts_idempotency_key_unique').on(t.idempotencyKey),
+    // At most one live or successful attempt per invoice: the database itself refuses a double charge.
+    uniqueIndex('payment_attempts_one_live_per_invoice')
+      .on(t.invoiceId)
+      .where(sql`status in ('pending', 'unknown', 'succeeded')`),
+    index('payment_attempts_invoice_idx').on(t.invoiceId, t.createdAt),
+    index('payment_attempts_user_created_idx').on(t.userId, t.createdAt),
+    index('payment_attempts_created_idx').on(t.createdAt, t.id),
+    index('payment_attempts_status_idx').on(t.status),
+    check('payment_attempts_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    attemptId: integer('attempt_id')
+      .notNull()
+      .references(() => paymentAttempts.id),
+    userId: integer('user_id').references(() => users.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    reason: text('reason'),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+    stripeRefundId: text('stripe_refund_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('refunds_idempotency_key_unique').on(t.idempotencyKey),
+    uniqueIndex('refunds_stripe_refund_id_unique').on(t.stripeRefundId),
+    index('refunds_attempt_idx').on(t.attemptId),
+    check('refunds_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+/** Append-only: triggers in the migration refuse UPDATE and DELETE. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    actorUserId: integer('actor_user_id'),
+    action: text('action').notNull(),
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    ip: text('ip'),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+export const webhookEvents = sqliteTable('webhook_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: integer('received_at').notNull(),
+  processedAt: integer('processed_at'),
+});
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -1,0 +1,109 @@
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EnvError, parseEnv, type Env } from '../app/env.server';
+import { openSqlite, getDb } from '../app/db.server';
+import { migrateDatabase } from '../db/migrate';
+import { DEMO_USERS, seedDemo } from '../db/seed';
+import { startSandbox } from '../sandbox/index';
+import { isCrossSiteStateChange } from './origin-check';
+import { STRIPE_ORIGINS, nonceMiddleware, sandboxOrigins, securityHeaders, type PaymentOrigins } from './security-headers';
+
+const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
+
+async function main() {
+  let env: Env;
+  try {
+    env = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  // Migrations run once here, never per request.
+  const sqlite = openSqlite(env.DATABASE_PATH);
+  migrateDatabase(sqlite);
+  sqlite.close();
+
+  let payment: PaymentOrigins = STRIPE_ORIGINS;
+  let closeSandbox: (() => Promise<void>) | undefined;
+  if (env.mode === 'sandbox') {
+    // The sandbox signs its webhooks with this secret and the app verifies them with it.
+    const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('hex')}`;
+    process.env.STRIPE_WEBHOOK_SECRET = webhookSecret;
+    const sandbox = await startSandbox({
+      port: env.SANDBOX_PORT,
+      dbPath: env.SANDBOX_DB,
+      quiet: true,
+      webhookEndpoints: [{ url: `http://${env.HOST}:${env.PORT}/webhooks/stripe`, secret: webhookSecret }],
+    });
+    process.env.SANDBOX_PORT = String(sandbox.port);
+    payment = sandboxOrigins(sandbox.url);
+    closeSandbox = sandbox.close;
+    const { seeded } = await seedDemo(getDb(), env.DEMO_PASSWORD);
+    if (seeded) console.log('Seeded demo users and invoices.');
+  }
+
+  const buildPath = path.resolve('build/index.js');
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', process.env.TRUST_PROXY === '1' ? 1 : false);
+  app.use(nonceMiddleware());
+  app.use(securityHeaders(payment));
+  app.use((req, res, next) => {
+    // Our own header for the client IP: never trust one the client sent.
+    delete req.headers['x-keyed-client-ip'];
+    if (req.ip) req.headers['x-keyed-client-ip'] = req.ip;
+    const crossSite = isCrossSiteStateChange({
+      method: req.method,
+      path: req.path,
+      origin: req.get('origin'),
+      secFetchSite: req.get('sec-fetch-site'),
+      host: req.get('host'),
+      protocol: req.protocol,
+    });
+    if (crossSite) {
+      res.status(403).type('text/plain').send('Cross-site request refused.');
+      return;
+    }
+    next();
+  });
+  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
+  app.use(express.static('public', { maxAge: '1h' }));
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV === 'development' ? 'development' : 'production',
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+
+  const server = app.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    console.log(`Keyed is running at http://${env.HOST}:${port}`);
+    console.log(`Mode: ${MODE_LABEL[env.mode]}`);
+    if (env.mode === 'sandbox') {
+      console.log(`Demo logins (password "${env.DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`);
+    }
+  });
+
+  const shutdown = () => {
+    server.close();
+    void closeSandbox?.();
+    setTimeout(() => process.exit(0), 500).unref();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+void main();

@@ -1,0 +1,61 @@
+import type { RequestHandler } from 'express';
+import helmet from 'helmet';
+import { randomBytes } from 'node:crypto';
+
+/** Origins a payment page needs: Stripe's, or the sandbox's stand-in for Stripe.js. */
+export type PaymentOrigins = { script: string[]; frame: string[]; connect: string[] };
+
+export const STRIPE_ORIGINS: PaymentOrigins = {
+  script: ['https://js.stripe.com'],
+  frame: ['https://js.stripe.com', 'https://hooks.stripe.com'],
+  connect: ['https://api.stripe.com'],
+};
+
+export function sandboxOrigins(sandboxUrl: string): PaymentOrigins {
+  return { script: [sandboxUrl], frame: [sandboxUrl], connect: [sandboxUrl] };
+}
+
+// Only pages that mount the Card Element may load Stripe.js or frame it.
+const PAYMENT_PAGE = /^\/terminal(\/|$)/;
+
+export function nonceMiddleware(): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  };
+}
+
+export function securityHeaders(payment: PaymentOrigins): RequestHandler {
+  const base = helmet({
+    // HSTS only over HTTPS (below); it would be meaningless, and sticky, on http://127.0.0.1.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'base-uri': ["'self'"],
+        'object-src': ["'none'"],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'img-src': ["'self'", 'data:'],
+        'font-src': ["'self'"],
+        // Inline style attributes only (React and chart libraries set them); scripts never run inline without the nonce.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'script-src': ["'self'", (req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`, (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.script.join(' ') : '')],
+        'frame-src': [(req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.frame.join(' ') : "'none'")],
+        'connect-src': ["'self'", (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.connect.join(' ') : '')],
+      },
+    },
+  });
+  return (req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    base(req, res, next);
+  };
+}
+
+function pathOf(req: unknown) {
+  const url = (req as { url?: string }).url ?? '/';
+  return url.split('?')[0]!;
+}
