@@ -1,6 +1,14 @@
-/** Dates shown in the user's browser time zone on the client; the server renders UTC with the zone named. */
+// Times render in UTC with the zone named, so the server's HTML and the browser's hydration agree.
 export function formatDateTime(ms: number, locale = 'en-US') {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC', timeZoneName: 'short' }).format(ms);
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }).format(ms);
 }
 
 export function formatDate(ms: number, locale = 'en-US') {
