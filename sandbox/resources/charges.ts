@@ -1,0 +1,121 @@
+import type Stripe from 'stripe';
+import type { Handler, RequestContext } from '../context.ts';
+import type { Decline, TestCard } from '../cards.ts';
+import { newId, nowSeconds, randomToken } from '../ids.ts';
+import { listParams, optionalString } from '../params.ts';
+import { listBody } from './lists.ts';
+import { paymentMethodInternal } from './payment-methods.ts';
+
+type Checks = Stripe.Charge.PaymentMethodDetails.Card.Checks;
+
+/** Verification results a charge reports, given what was provided and the test card's script. */
+export function checkResults(ctx: RequestContext, pm: Stripe.PaymentMethod, test: TestCard | undefined): Checks {
+  const internal = paymentMethodInternal(ctx, pm.id);
+  const address = pm.billing_details.address;
+  return {
+    address_line1_check: address?.line1 ? (test?.checks?.line1 ?? 'pass') : null,
+    address_postal_code_check: address?.postal_code ? (test?.checks?.postal ?? 'pass') : null,
+    cvc_check: internal.cvcProvided ? (test?.checks?.cvc ?? 'pass') : null,
+  };
+}
+
+export function buildCharge(
+  ctx: RequestContext,
+  pi: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  result: { decline?: Decline; checks: Checks; risk: { level: string; score: number } },
+): Stripe.Charge {
+  const succeeded = !result.decline;
+  const card = pm.card!;
+  const id = newId('ch');
+  return {
+    id,
+    object: 'charge',
+    amount: pi.amount,
+    amount_captured: succeeded ? pi.amount : 0,
+    amount_refunded: 0,
+    application: null,
+    application_fee: null,
+    application_fee_amount: null,
+    balance_transaction: succeeded ? newId('txn') : null,
+    billing_details: pm.billing_details,
+    calculated_statement_descriptor: 'KEYED SANDBOX',
+    captured: succeeded,
+    created: nowSeconds(),
+    currency: pi.currency,
+    customer: null,
+    description: pi.description,
+    disputed: false,
+    failure_balance_transaction: null,
+    failure_code: result.decline?.code ?? null,
+    failure_message: result.decline?.message ?? null,
+    fraud_details: {},
+    livemode: false,
+    metadata: pi.metadata,
+    on_behalf_of: null,
+    outcome: {
+      advice_code: null,
+      network_advice_code: null,
+      network_decline_code: null,
+      network_status: result.decline?.outcome.network_status ?? 'approved_by_network',
+      reason: result.decline?.outcome.reason ?? null,
+      risk_level: result.risk.level,
+      risk_score: result.risk.score,
+      seller_message: result.decline?.outcome.seller_message ?? 'Payment complete.',
+      type: result.decline?.outcome.type ?? 'authorized',
+    },
+    paid: succeeded,
+    payment_intent: pi.id,
+    payment_method: pm.id,
+    payment_method_details: {
+      type: 'card',
+      card: {
+        amount_authorized: succeeded ? pi.amount : null,
+        authorization_code: succeeded ? randomToken(6).toUpperCase() : null,
+        brand: card.brand,
+        checks: result.checks,
+        country: card.country,
+        electronic_commerce_indicator: null,
+        exp_month: card.exp_month,
+        exp_year: card.exp_year,
+        fingerprint: card.fingerprint ?? null,
+        funding: card.funding,
+        installments: null,
+        last4: card.last4,
+        mandate: null,
+        network: card.brand,
+        network_transaction_id: succeeded ? randomToken(15) : null,
+        regulated_status: 'unregulated',
+        three_d_secure: null,
+        transaction_link_id: null,
+        wallet: null,
+      },
+    },
+    receipt_email: pi.receipt_email,
+    receipt_number: null,
+    receipt_url: succeeded ? `${ctx.baseUrl}/__sandbox/receipts/${id}` : null,
+    refunded: false,
+    review: null,
+    shipping: null,
+    source: null,
+    source_transfer: null,
+    statement_descriptor: null,
+    statement_descriptor_suffix: null,
+    status: succeeded ? 'succeeded' : 'failed',
+    transfer_data: null,
+    transfer_group: null,
+  };
+}
+
+export const retrieveCharge: Handler = (ctx, { id }) => {
+  return { status: 200, body: ctx.store.get<Stripe.Charge>(id, 'charge', { param: 'id' }) };
+};
+
+export const listCharges: Handler = (ctx) => {
+  const q = listParams(ctx.params, ['payment_intent', 'customer', 'transfer_group']);
+  const page = ctx.store.list<Stripe.Charge>('charge', {
+    ...q,
+    where: { payment_intent: optionalString(ctx.params, 'payment_intent') },
+  });
+  return { status: 200, body: listBody('/v1/charges', page) };
+};

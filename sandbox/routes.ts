@@ -1,0 +1,72 @@
+/** The Stripe API surface the sandbox emulates. */
+import type { Handler } from './context.ts';
+import { retrieveCharge, listCharges } from './resources/charges.ts';
+import { listDisputes, retrieveDispute } from './resources/disputes.ts';
+import { listEvents, retrieveEvent } from './resources/events.ts';
+import {
+  cancelPaymentIntent,
+  confirmPaymentIntent,
+  createPaymentIntent,
+  listPaymentIntents,
+  retrievePaymentIntent,
+  updatePaymentIntent,
+} from './resources/payment-intents.ts';
+import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
+import { createRefund, listRefunds, retrieveRefund } from './resources/refunds.ts';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  retrieveWebhookEndpoint,
+} from './resources/webhook-endpoints.ts';
+
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
+  pattern: RegExp;
+  handler: Handler;
+  /** Publishable keys may call only what Stripe.js calls. */
+  publishable?: boolean;
+}
+
+const ID = '(?<id>[A-Za-z0-9_]+)';
+const route = (method: Route['method'], path: string, handler: Handler, publishable = false): Route => ({
+  method,
+  pattern: new RegExp(`^${path.replace(':id', ID)}$`),
+  handler,
+  publishable,
+});
+
+export const ROUTES: Route[] = [
+  route('POST', '/v1/payment_methods', createPaymentMethod, true),
+  route('GET', '/v1/payment_methods/:id', retrievePaymentMethod),
+  route('POST', '/v1/payment_intents', createPaymentIntent),
+  route('GET', '/v1/payment_intents', listPaymentIntents),
+  route('GET', '/v1/payment_intents/:id', retrievePaymentIntent, true),
+  route('POST', '/v1/payment_intents/:id', updatePaymentIntent),
+  route('POST', '/v1/payment_intents/:id/confirm', confirmPaymentIntent, true),
+  route('POST', '/v1/payment_intents/:id/cancel', cancelPaymentIntent),
+  route('GET', '/v1/charges', listCharges),
+  route('GET', '/v1/charges/:id', retrieveCharge),
+  route('POST', '/v1/refunds', createRefund),
+  route('GET', '/v1/refunds', listRefunds),
+  route('GET', '/v1/refunds/:id', retrieveRefund),
+  route('GET', '/v1/disputes', listDisputes),
+  route('GET', '/v1/disputes/:id', retrieveDispute),
+  route('GET', '/v1/events', listEvents),
+  route('GET', '/v1/events/:id', retrieveEvent),
+  route('POST', '/v1/webhook_endpoints', createWebhookEndpoint),
+  route('GET', '/v1/webhook_endpoints', listWebhookEndpoints),
+  route('GET', '/v1/webhook_endpoints/:id', retrieveWebhookEndpoint),
+  route('DELETE', '/v1/webhook_endpoints/:id', deleteWebhookEndpoint),
+];
+
+export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | 'method_not_allowed' | undefined {
+  let pathMatched = false;
+  for (const r of ROUTES) {
+    const m = r.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (r.method === method) return { route: r, params: { ...(m.groups ?? {}) } };
+  }
+  return pathMatched ? 'method_not_allowed' : undefined;
+}
