@@ -52,3 +52,6 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   // Message and stack only: never the request body, which may carry personal data.
   console.error(error instanceof Error ? error.stack : String(error));
 }
+
+// The launcher starts these through the build, so they share this bundle's database connection and in-flight state.
+export { startBackgroundJobs, stopBackgroundJobs } from './background-jobs.server';

@@ -32,6 +32,10 @@ const EnvSchema = z
     SANDBOX_DB: z.string().trim().min(1).default('data/sandbox.db'),
     DEMO_PASSWORD: z.string().min(8).max(128).default('keyed-demo-pass'),
     ALLOWED_CARD_COUNTRIES: countryList.optional(),
+    TRUST_PROXY: z
+      .enum(['', '0', '1'], { errorMap: () => ({ message: 'use 1 behind one reverse proxy, else leave empty' }) })
+      .optional()
+      .transform((v) => v === '1'),
   })
   .superRefine((env, ctx) => {
     if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_PUBLISHABLE_KEY)) {

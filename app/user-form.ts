@@ -26,4 +26,6 @@ export const ResetPasswordSchema = z.object({ intent: z.literal('reset-password'
 export const DisableSchema = z.object({ intent: z.literal('disable') });
 export const EnableSchema = z.object({ intent: z.literal('enable') });
 
-export const UserActionSchema = z.discriminatedUnion('intent', [ChangeRoleSchema, ResetPasswordSchema, DisableSchema, EnableSchema]);
+export const ResumeChargingSchema = z.object({ intent: z.literal('resume-charging') });
+
+export const UserActionSchema = z.discriminatedUnion('intent', [ChangeRoleSchema, ResetPasswordSchema, DisableSchema, EnableSchema, ResumeChargingSchema]);

@@ -18,7 +18,7 @@ export function listUsers() {
 export function getUserForAdmin({ id }: { id: number }) {
   return (
     getDb()
-      .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, createdAt: users.createdAt })
+      .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, chargingPausedAt: users.chargingPausedAt, createdAt: users.createdAt })
       .from(users)
       .where(eq(users.id, id))
       .get() ?? null

@@ -2,6 +2,7 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EnvError, parseEnv, type Env } from '../app/env.server';
@@ -15,6 +16,8 @@ import { STRIPE_ORIGINS, nonceMiddleware, sandboxOrigins, securityHeaders, type 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
 
 async function main() {
+  // A local .env file, when present, fills in variables the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   let env: Env;
   try {
     env = parseEnv(process.env);
@@ -52,10 +55,11 @@ async function main() {
 
   const buildPath = path.resolve('build/index.js');
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  const jobs = build.entry.module as unknown as { startBackgroundJobs: () => void; stopBackgroundJobs: () => void };
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', process.env.TRUST_PROXY === '1' ? 1 : false);
+  app.set('trust proxy', env.TRUST_PROXY ? 1 : false);
   app.use(nonceMiddleware());
   app.use(securityHeaders(payment));
   app.use((req, res, next) => {
@@ -92,12 +96,15 @@ async function main() {
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     console.log(`Keyed is running at http://${env.HOST}:${port}`);
     console.log(`Mode: ${MODE_LABEL[env.mode]}`);
+    // Settles whatever a crash left unsettled, then keeps checking every minute.
+    jobs.startBackgroundJobs();
     if (env.mode === 'sandbox') {
       console.log(`Demo logins (password "${env.DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`);
     }
   });
 
   const shutdown = () => {
+    jobs.stopBackgroundJobs();
     server.close();
     void closeSandbox?.();
     setTimeout(() => process.exit(0), 500).unref();

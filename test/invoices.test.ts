@@ -62,11 +62,11 @@ describe('invoice validation', () => {
   ])('amount %j → field error', (amount, message) => {
     const submission = validate({ amount });
     expect(submission.status).toBe('error');
-    expect(submission.error?.amount).toEqual([message]);
+    expect(submission.reply().error?.amount).toEqual([message]);
   });
 
   it('refuses currencies other than USD and CAD', () => {
-    expect(validate({ currency: 'eur' }).error?.currency).toEqual(['Choose USD or CAD.']);
+    expect(validate({ currency: 'eur' }).reply().error?.currency).toEqual(['Choose USD or CAD.']);
   });
 
   it('accepts a valid invoice and stores integer minor units', () => {

@@ -8,6 +8,7 @@ import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
 import { notFound, requireIdParam } from '~/http.server';
 import { UserActionSchema } from '~/user-form';
+import { resumeCharging } from '~/payments.server';
 import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users.server';
 import { redirectWithToast } from '~/toast.server';
 
@@ -35,13 +36,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ? changeUserRole({ id, role: value.role }, by)
       : value.intent === 'reset-password'
         ? await resetUserPassword({ id, password: value.password }, by)
-        : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
+        : value.intent === 'resume-charging'
+          ? resumeCharging({ userId: id }, by)
+          : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
   if (!result.ok) return json({ intent: value.intent, errors: { form: [result.error] } }, { status: 400 });
   const messages = {
     'change-role': 'Role changed.',
     'reset-password': 'Password reset. Their sessions have ended.',
     disable: 'User disabled. Their sessions have ended.',
     enable: 'User enabled.',
+    'resume-charging': 'Charging resumed.',
   } as const;
   return redirectWithToast(`/settings/users/${id}`, { kind: 'success', message: messages[value.intent] });
 }
@@ -106,6 +110,17 @@ export default function UserPage() {
           Reset password
         </button>
       </Form>
+      {user.chargingPausedAt ? (
+        <Form method="post" className="card space-y-3">
+          <p className="text-sm text-red-900">
+            Charging was paused automatically after many declined cards in a short time. Check the attempts before resuming.
+          </p>
+          <input type="hidden" name="intent" value="resume-charging" />
+          <button type="submit" className="btn-secondary" disabled={busy}>
+            Resume charging
+          </button>
+        </Form>
+      ) : null}
       {isSelf ? null : (
         <Form method="post" className="card">
           <input type="hidden" name="intent" value={user.disabledAt ? 'enable' : 'disable'} />

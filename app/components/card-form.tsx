@@ -1,0 +1,150 @@
+import { CardElement, Elements, useElements, useStripe } from '@stripe/react-stripe-js';
+import type { Stripe, StripeCardElementChangeEvent } from '@stripe/stripe-js';
+import { loadStripe } from '@stripe/stripe-js/pure';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+
+export type StripeJsConfig = { publishableKey: string; scriptUrl: string | null };
+
+let stripePromise: Promise<Stripe | null> | null = null;
+
+/**
+ * Loads Stripe.js once. In sandbox mode the sandbox's stand-in is put on the page first, so
+ * loadStripe finds window.Stripe already defined and uses it instead of js.stripe.com.
+ */
+function getStripePromise(config: StripeJsConfig) {
+  if (!stripePromise) {
+    stripePromise = (async () => {
+      if (config.scriptUrl && !(window as { Stripe?: unknown }).Stripe) {
+        await new Promise<void>((resolve, reject) => {
+          const script = document.createElement('script');
+          script.src = config.scriptUrl!;
+          script.onload = () => resolve();
+          script.onerror = () => reject(new Error('Could not load the card form.'));
+          document.head.appendChild(script);
+        });
+      }
+      return loadStripe(config.publishableKey);
+    })().catch((error: unknown) => {
+      stripePromise = null;
+      throw error;
+    });
+  }
+  return stripePromise;
+}
+
+export type CardFormProps = {
+  config: StripeJsConfig;
+  amountLabel: string;
+  disabled: boolean;
+  busy: boolean;
+  /** Called with the PaymentMethod id; the card itself never leaves Stripe's iframe. */
+  onPaymentMethod: (paymentMethodId: string) => void;
+};
+
+export function CardForm(props: CardFormProps) {
+  const [stripe, setStripe] = useState<Promise<Stripe | null> | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  useEffect(() => {
+    const promise = getStripePromise(props.config);
+    promise.catch((error: unknown) => setLoadError(error instanceof Error ? error.message : 'Could not load the card form.'));
+    setStripe(promise);
+  }, [props.config]);
+  if (loadError) return <p role="alert" className="text-sm text-red-700">{loadError} Reload the page to try again.</p>;
+  if (!stripe) return <p className="text-sm text-slate-600">Loading the secure card form…</p>;
+  return (
+    <Elements stripe={stripe}>
+      <CardFields {...props} />
+    </Elements>
+  );
+}
+
+function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormProps) {
+  const stripe = useStripe();
+  const elements = useElements();
+  const [cardState, setCardState] = useState<{ complete: boolean; error: string | null }>({ complete: false, error: null });
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [nameError, setNameError] = useState<string | null>(null);
+  // A second click while the first is still working must not create a second PaymentMethod or request.
+  const submitting = useRef(false);
+
+  const working = creating || busy;
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (submitting.current || working || disabled || !stripe || !elements) return;
+    const card = elements.getElement(CardElement);
+    if (!card) return;
+    if (!name.trim()) {
+      setNameError('Enter the name on the card.');
+      return;
+    }
+    setNameError(null);
+    if (!cardState.complete) {
+      setCardState((s) => ({ ...s, error: s.error ?? 'Enter the complete card number, expiry date, security code and postal code.' }));
+      card.focus();
+      return;
+    }
+    submitting.current = true;
+    setCreating(true);
+    try {
+      const { paymentMethod, error } = await stripe.createPaymentMethod({ type: 'card', card, billing_details: { name: name.trim() } });
+      if (error || !paymentMethod) {
+        setCardState({ complete: false, error: error?.message ?? 'The card could not be read. Check the details.' });
+        submitting.current = false;
+        return;
+      }
+      onPaymentMethod(paymentMethod.id);
+    } finally {
+      setCreating(false);
+    }
+  }
+
+  return (
+    <form onSubmit={handleSubmit} className="space-y-4" aria-label="Card payment" noValidate>
+      <div>
+        <label htmlFor="cardholder-name" className="field-label">
+          Name on card
+        </label>
+        <input
+          id="cardholder-name"
+          name="cardholderName"
+          autoComplete="off"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          className="field-input"
+          aria-invalid={nameError ? true : undefined}
+          aria-describedby="cardholder-name-error"
+          disabled={disabled}
+        />
+        <p id="cardholder-name-error" className="field-error">
+          {nameError}
+        </p>
+      </div>
+      <div>
+        <span id="card-label" className="field-label">
+          Card
+        </span>
+        <div className="mt-1 rounded-md bg-white px-3 py-3 shadow-sm ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-indigo-600" aria-labelledby="card-label">
+          <CardElement
+            options={{ hidePostalCode: false, disabled, style: { base: { fontSize: '16px', color: '#0f172a' } } }}
+            onChange={(e: StripeCardElementChangeEvent) => setCardState({ complete: e.complete, error: e.error?.message ?? null })}
+          />
+        </div>
+        <p id="card-error" role="alert" className="field-error">
+          {cardState.error}
+        </p>
+      </div>
+      <button type="submit" className="btn-primary w-full py-3 text-base" disabled={disabled || working || !stripe} aria-busy={working}>
+        {working ? (
+          <>
+            <span className="h-4 w-4 animate-spin rounded-full border-2 border-white border-t-transparent" aria-hidden="true" />
+            Charging {amountLabel}…
+          </>
+        ) : (
+          `Charge ${amountLabel}`
+        )}
+      </button>
+    </form>
+  );
+}

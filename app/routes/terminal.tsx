@@ -1,0 +1,309 @@
+import { parseWithZod } from '@conform-to/zod';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
+import { z } from 'zod';
+import { CardForm } from '~/components/card-form';
+import { ErrorPage } from '~/components/error-page';
+import { formatDateTime } from '~/components/format';
+import { StatusBadge } from '~/components/status-badge';
+import { requirePermission } from '~/auth.server';
+import { audit, clientIp } from '~/audit.server';
+import { AUTHENTICATION_REQUIRED_MESSAGE, UNKNOWN_OUTCOME_MESSAGE, failureMessageFor, isAuthenticationRequired } from '~/charge-messages';
+import { notFound } from '~/http.server';
+import { formatMoney } from '~/money';
+import {
+  ATTEMPT_KEY_PATTERN,
+  chargeInvoice,
+  getAttempt,
+  getInvoiceForCharge,
+  isChargingPaused,
+  listChargeableInvoices,
+  listMyChargesToday,
+  newAttemptKey,
+} from '~/payments.server';
+import { can } from '~/permissions';
+import { reconcileAttempt } from '~/reconciler.server';
+import { getStripeJsConfig } from '~/stripe.server';
+
+export const meta: MetaFunction = () => [{ title: 'Terminal · Keyed' }];
+
+const IdSchema = z.coerce.number({ invalid_type_error: 'Choose an invoice.' }).int().positive('Choose an invoice.');
+
+// Deliberately no amount or currency: the server charges the invoice's stored amount.
+const ChargeFormSchema = z.object({
+  intent: z.literal('charge'),
+  invoiceId: IdSchema,
+  paymentMethodId: z.string({ required_error: 'The card was not read. Enter it again.' }).regex(/^pm_[A-Za-z0-9_]{3,250}$/, 'The card was not read. Enter it again.'),
+  attemptKey: z.string({ required_error: 'This page is out of date. Reload it.' }).regex(ATTEMPT_KEY_PATTERN, 'This page is out of date. Reload it.'),
+});
+
+const CheckFormSchema = z.object({ intent: z.literal('check'), attemptId: IdSchema });
+
+function parseOptionalId(value: string | null) {
+  const parsed = IdSchema.safeParse(value);
+  return value && parsed.success ? parsed.data : null;
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'terminal:charge');
+  const url = new URL(request.url);
+  const q = url.searchParams.get('q')?.trim().slice(0, 100) || undefined;
+  const invoiceId = parseOptionalId(url.searchParams.get('invoice'));
+  const attemptId = parseOptionalId(url.searchParams.get('attempt'));
+  const invoice = invoiceId ? getInvoiceForCharge({ id: invoiceId }) : null;
+  if (invoiceId && !invoice) throw notFound('Invoice not found');
+  const attempt = attemptId ? getAttempt({ id: attemptId }) : null;
+  // Staff see their own attempts here; finance and managers may look at anyone's.
+  if (attemptId && (!attempt || attempt.invoiceId !== invoiceId || (attempt.userId !== user.id && !can(user.role, 'charge:read')))) {
+    throw notFound('Payment attempt not found');
+  }
+  return json(
+    {
+      invoices: listChargeableInvoices({ q }),
+      q: q ?? '',
+      invoice,
+      attempt: attempt && {
+        ...attempt,
+        staffMessage: attempt.status === 'failed' || attempt.status === 'blocked' ? (attempt.status === 'blocked' ? attempt.failureMessage : failureMessageFor(attempt)) : null,
+        authenticationRequired: isAuthenticationRequired(attempt),
+      },
+      attemptKey: newAttemptKey(),
+      stripeJs: getStripeJsConfig(),
+      myCharges: listMyChargesToday({ userId: user.id }),
+      paused: isChargingPaused({ userId: user.id }),
+    },
+    { headers: { 'Cache-Control': 'no-store' } },
+  );
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'terminal:charge');
+  const formData = await request.formData();
+  const ip = clientIp(request);
+
+  if (formData.get('intent') === 'check') {
+    const submission = parseWithZod(formData, { schema: CheckFormSchema });
+    if (submission.status !== 'success') return json({ error: 'Unknown payment attempt.' }, { status: 400 });
+    const attempt = getAttempt({ id: submission.value.attemptId });
+    if (!attempt || (attempt.userId !== user.id && !can(user.role, 'attempt:reconcile'))) throw notFound('Payment attempt not found');
+    await reconcileAttempt(attempt.id);
+    audit({ actorUserId: user.id, action: 'charge.check_requested', subjectType: 'payment_attempt', subjectId: attempt.id, ip });
+    return redirect(`/terminal?invoice=${attempt.invoiceId}&attempt=${attempt.id}`);
+  }
+
+  const submission = parseWithZod(formData, { schema: ChargeFormSchema });
+  if (submission.status !== 'success') return json({ error: Object.values(submission.reply().error ?? {})[0]?.[0] ?? 'Invalid request.' }, { status: 400 });
+  const { invoiceId, paymentMethodId, attemptKey } = submission.value;
+  if (formData.has('amount') || formData.has('currency')) {
+    // Never used: recorded because a browser that sends an amount is either broken or tampered with.
+    audit({ actorUserId: user.id, action: 'charge.client_amount_ignored', subjectType: 'invoice', subjectId: invoiceId, ip, details: { amount: String(formData.get('amount') ?? '').slice(0, 40), currency: String(formData.get('currency') ?? '').slice(0, 10) } });
+  }
+  const outcome = await chargeInvoice({ invoiceId, paymentMethodId, attemptKey }, { id: user.id, ip });
+  if (outcome.kind === 'refused') {
+    if (outcome.reason === 'invoice_not_found') throw notFound('Invoice not found');
+    const status = outcome.reason === 'staff_paused' ? 403 : 409;
+    return json({ error: outcome.message }, { status });
+  }
+  // Post/redirect/get: the outcome lives at its own URL, so a refresh never charges again.
+  return redirect(`/terminal?invoice=${invoiceId}&attempt=${outcome.attemptId}`);
+}
+
+export default function TerminalPage() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submit = useSubmit();
+  const { invoice, attempt } = data;
+  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'charge';
+  const canCharge = invoice?.status === 'open' && !data.paused;
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
+      <section aria-labelledby="pick-invoice" className="space-y-3">
+        <h1 id="pick-invoice" className="text-2xl font-bold tracking-tight">
+          Terminal
+        </h1>
+        <Form method="get" role="search" className="flex gap-2">
+          {invoice ? <input type="hidden" name="invoice" value={invoice.id} /> : null}
+          <label htmlFor="invoice-search" className="sr-only">
+            Find an open invoice
+          </label>
+          <input id="invoice-search" name="q" type="search" defaultValue={data.q} placeholder="Number, customer or amount" className="field-input mt-0" />
+          <button type="submit" className="btn-secondary">
+            Find
+          </button>
+        </Form>
+        <nav aria-label="Open invoices">
+          <ul className="max-h-[28rem] space-y-1 overflow-y-auto pr-1">
+            {data.invoices.map((item) => (
+              <li key={item.id}>
+                <Link
+                  to={`?invoice=${item.id}${data.q ? `&q=${encodeURIComponent(data.q)}` : ''}`}
+                  aria-current={invoice?.id === item.id ? 'true' : undefined}
+                  className={`block rounded-md px-3 py-2 text-sm ring-1 ring-inset ${invoice?.id === item.id ? 'bg-indigo-50 ring-indigo-300' : 'bg-white ring-slate-200 hover:bg-slate-50'}`}
+                >
+                  <span className="flex justify-between gap-2 font-medium">
+                    <span>{item.number}</span>
+                    <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>
+                  </span>
+                  <span className="block truncate text-slate-600">{item.customerName}</span>
+                </Link>
+              </li>
+            ))}
+            {data.invoices.length === 0 ? <li className="px-3 py-2 text-sm text-slate-600">No open invoices match.</li> : null}
+          </ul>
+        </nav>
+      </section>
+
+      <div className="space-y-6">
+        {data.paused ? (
+          <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200">
+            Charging is paused for your account after many declined cards in a short time. A manager can resume it.
+          </p>
+        ) : null}
+        {invoice ? (
+          <section aria-labelledby="charge-title" className="card space-y-5">
+            <div className="flex flex-wrap items-start justify-between gap-3">
+              <div>
+                <h2 id="charge-title" className="text-lg font-semibold">
+                  {invoice.number} · {invoice.customerName}
+                </h2>
+                <p className="text-sm text-slate-700">{invoice.description}</p>
+                <p className="text-sm text-slate-600">{[invoice.customerEmail, invoice.customerPhone].filter(Boolean).join(' · ')}</p>
+              </div>
+              <div className="text-right">
+                <p className="text-sm text-slate-600">Amount to charge</p>
+                <p className="text-2xl font-semibold tabular-nums" data-testid="charge-amount">
+                  {formatMoney(invoice.amount, invoice.currency)}
+                </p>
+                <StatusBadge status={invoice.status} />
+              </div>
+            </div>
+            {attempt ? <Outcome attempt={attempt} invoiceEmail={invoice.customerEmail} /> : null}
+            {actionData && 'error' in actionData ? (
+              <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
+                {actionData.error}
+              </p>
+            ) : null}
+            {canCharge ? (
+              <CardForm
+                key={data.attemptKey}
+                config={data.stripeJs}
+                amountLabel={formatMoney(invoice.amount, invoice.currency)}
+                disabled={false}
+                busy={busy}
+                onPaymentMethod={(paymentMethodId) =>
+                  submit({ intent: 'charge', invoiceId: String(invoice.id), paymentMethodId, attemptKey: data.attemptKey }, { method: 'post' })
+                }
+              />
+            ) : invoice.status !== 'open' && !attempt ? (
+              <p className="text-sm text-slate-700">This invoice is {invoice.status.replace('_', ' ')} and cannot be charged.</p>
+            ) : null}
+          </section>
+        ) : (
+          <p className="card text-slate-700">Choose an open invoice to take a payment.</p>
+        )}
+        <MyCharges charges={data.myCharges} />
+      </div>
+    </div>
+  );
+}
+
+type AttemptView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['attempt']>;
+
+function Outcome({ attempt, invoiceEmail }: { attempt: AttemptView; invoiceEmail: string | null }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const revalidator = useRevalidator();
+  const unsettled = attempt.status === 'pending' || attempt.status === 'unknown';
+  // Move focus to the result so keyboard and screen-reader users land on it.
+  useEffect(() => ref.current?.focus(), [attempt.id, attempt.status]);
+  // While Stripe's answer is unknown, look again every few seconds; the reconciler and webhooks settle it.
+  useEffect(() => {
+    if (!unsettled) return;
+    const timer = setInterval(() => revalidator.state === 'idle' && revalidator.revalidate(), 3000);
+    return () => clearInterval(timer);
+  }, [unsettled, revalidator]);
+
+  const amount = formatMoney(attempt.amount, attempt.currency);
+  const card = attempt.cardBrand ? `${attempt.cardBrand.toUpperCase()} ···· ${attempt.cardLast4}` : null;
+  let body;
+  if (attempt.status === 'succeeded') {
+    body = (
+      <div className="rounded-md bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="receipt">
+        <h3 className="font-semibold text-emerald-900">Payment approved — {amount}</h3>
+        <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-emerald-950 sm:grid-cols-2">
+          {card ? (<><dt className="font-medium">Card</dt><dd>{card}</dd></>) : null}
+          <dt className="font-medium">Time</dt>
+          <dd>{formatDateTime(attempt.settledAt ?? attempt.createdAt)}</dd>
+          <dt className="font-medium">PaymentIntent</dt>
+          <dd><code className="text-xs">{attempt.stripePaymentIntentId}</code></dd>
+        </dl>
+        {attempt.receiptEmail ?? invoiceEmail ? <p className="mt-2 text-sm text-emerald-900">Receipt sent to {attempt.receiptEmail ?? invoiceEmail}.</p> : null}
+      </div>
+    );
+  } else if (attempt.status === 'failed' || attempt.status === 'blocked') {
+    body = (
+      <div className="rounded-md bg-red-50 p-4 ring-1 ring-red-200" data-testid="decline">
+        <h3 className="font-semibold text-red-900">{attempt.authenticationRequired ? 'Authentication required' : attempt.status === 'blocked' ? 'Card not accepted' : 'Payment declined'}</h3>
+        <p className="mt-1 text-red-950">{attempt.authenticationRequired ? AUTHENTICATION_REQUIRED_MESSAGE : attempt.staffMessage}</p>
+        <p className="mt-2 text-xs text-red-900">
+          {card ? `${card} · ` : ''}
+          {[attempt.failureCode, attempt.declineCode].filter(Boolean).map((code) => (
+            <code key={code} className="mr-1 rounded bg-white/70 px-1">{code}</code>
+          ))}
+        </p>
+      </div>
+    );
+  } else {
+    body = (
+      <div className="rounded-md bg-amber-50 p-4 ring-1 ring-amber-200" data-testid="checking">
+        <h3 className="font-semibold text-amber-950">Checking with Stripe…</h3>
+        <p className="mt-1 text-amber-950">{UNKNOWN_OUTCOME_MESSAGE}</p>
+        <Form method="post" className="mt-3">
+          <input type="hidden" name="intent" value="check" />
+          <input type="hidden" name="attemptId" value={attempt.id} />
+          <button type="submit" className="btn-secondary">Check now</button>
+        </Form>
+      </div>
+    );
+  }
+  return (
+    <div ref={ref} tabIndex={-1} role="status" aria-live="polite" aria-atomic="true" className="outline-none">
+      {body}
+    </div>
+  );
+}
+
+function MyCharges({ charges }: { charges: ReturnType<typeof useLoaderData<typeof loader>>['myCharges'] }) {
+  return (
+    <section aria-labelledby="my-charges" className="space-y-2">
+      <h2 id="my-charges" className="text-lg font-semibold">
+        My recent charges today
+      </h2>
+      {charges.length === 0 ? (
+        <p className="text-sm text-slate-600">None yet today.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+          {charges.map((c) => (
+            <li key={c.id} className="flex flex-wrap items-center gap-3 px-4 py-2 text-sm">
+              <StatusBadge status={c.status} />
+              <Link to={`?invoice=${c.invoiceId}&attempt=${c.id}`} className="font-medium text-indigo-700 hover:underline">
+                {c.invoiceNumber}
+              </Link>
+              <span className="tabular-nums">{formatMoney(c.amount, c.currency)}</span>
+              {c.cardLast4 ? <span>···· {c.cardLast4}</span> : null}
+              {c.declineCode ?? c.failureCode ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
+              <span className="ml-auto text-slate-600">{formatDateTime(c.createdAt)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

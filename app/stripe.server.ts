@@ -1,0 +1,48 @@
+import Stripe from 'stripe';
+import { getEnv } from './env.server';
+
+// Keys the sandbox accepts, like stripe-mock accepts any well-formed test key. Not secrets.
+export const SANDBOX_SECRET_KEY = 'sk_test_keyedsandbox';
+export const SANDBOX_PUBLISHABLE_KEY = 'pk_test_keyedsandbox';
+
+let cached: { signature: string; client: Stripe } | undefined;
+
+/**
+ * The one Stripe client. The payment code is identical in every mode: only host/port/protocol differ,
+ * pointing at the embedded sandbox when no Stripe keys are set.
+ */
+export function getStripe(): Stripe {
+  const env = getEnv();
+  const sandboxPort = Number(process.env.SANDBOX_PORT ?? env.SANDBOX_PORT);
+  const signature = env.mode === 'sandbox' ? `sandbox:${sandboxPort}` : env.STRIPE_SECRET_KEY!;
+  if (cached?.signature !== signature) {
+    const common = { maxNetworkRetries: 2, timeout: 30_000, appInfo: { name: 'Keyed', version: '0.1.0' } } as const;
+    const client =
+      env.mode === 'sandbox'
+        ? new Stripe(SANDBOX_SECRET_KEY, { ...common, host: '127.0.0.1', port: sandboxPort, protocol: 'http' })
+        : new Stripe(env.STRIPE_SECRET_KEY!, common);
+    cached = { signature, client };
+  }
+  return cached.client;
+}
+
+/** What the browser needs to load Stripe.js: the sandbox serves its stand-in from its own origin. */
+export function getStripeJsConfig() {
+  const env = getEnv();
+  if (env.mode === 'sandbox') {
+    const port = Number(process.env.SANDBOX_PORT ?? env.SANDBOX_PORT);
+    return { publishableKey: SANDBOX_PUBLISHABLE_KEY, scriptUrl: `http://127.0.0.1:${port}/v3/` };
+  }
+  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY!, scriptUrl: null };
+}
+
+export function getWebhookSecret() {
+  return getEnv().STRIPE_WEBHOOK_SECRET ?? process.env.STRIPE_WEBHOOK_SECRET ?? null;
+}
+
+/** Dashboard links exist only for real Stripe accounts. */
+export function stripeDashboardUrl(path: string) {
+  const mode = getEnv().mode;
+  if (mode === 'sandbox') return null;
+  return `https://dashboard.stripe.com/${mode === 'stripe-test' ? 'test/' : ''}${path}`;
+}

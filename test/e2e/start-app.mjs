@@ -1,0 +1,32 @@
+// Starts Keyed for the Playwright suite: sandbox mode, its own ports and a throwaway database.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'keyed-e2e-'));
+const child = spawn('npx', ['tsx', 'server/index.ts'], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '3111',
+    SANDBOX_PORT: '12199',
+    DATABASE_PATH: join(dir, 'keyed.db'),
+    SANDBOX_DB: join(dir, 'sandbox.db'),
+    STRIPE_SECRET_KEY: '',
+    STRIPE_PUBLISHABLE_KEY: '',
+    DEMO_PASSWORD: 'keyed-demo-pass',
+  },
+});
+
+const stop = () => {
+  child.kill('SIGTERM');
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', (code) => {
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});
