@@ -1,0 +1,99 @@
+// The sandbox's Stripe.js stand-in in a real browser: react-stripe-js mounts the Card
+// Element, a person types into the iframe, and createPaymentMethod reaches the sandbox.
+// Self-contained: its own sandbox and page server, so it does not need the app.
+import { test, expect } from '@playwright/test';
+import { build } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import Stripe from 'stripe';
+import { startSandbox } from '../../sandbox/index.ts';
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let pageServer: Server;
+let pageUrl = '';
+
+test.beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, dbPath: ':memory:', quiet: true });
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL('./fixtures/sandbox-card-page.tsx', import.meta.url))],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    jsx: 'automatic',
+    target: 'es2020',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  });
+  const script = bundle.outputFiles[0].text;
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sandbox card fixture</title>
+<script src="${sandbox.url}/v3/"></script></head><body><div id="root"></div><script src="/app.js"></script></body></html>`;
+  pageServer = createServer((req, res) => {
+    if (req.url === '/app.js') {
+      res.writeHead(200, { 'Content-Type': 'application/javascript' });
+      res.end(script);
+    } else {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(html);
+    }
+  });
+  await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
+  pageUrl = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}/`;
+});
+
+test.afterAll(async () => {
+  await new Promise<void>((resolve) => pageServer?.close(() => resolve()));
+  await sandbox?.close();
+});
+
+const cardFrame = (page: import('@playwright/test').Page) => page.frameLocator('iframe[name^="__privateStripeFrame"]');
+
+test('a typed card becomes a PaymentMethod in the sandbox; the page never holds the number', async ({ page }) => {
+  await page.goto(pageUrl);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  const iframe = page.locator('iframe[name^="__privateStripeFrame"]');
+  await expect(iframe).toHaveAttribute('title', 'Secure card payment input frame');
+
+  const frame = cardFrame(page);
+  await frame.getByLabel('Card number').pressSequentially('4242 4242 4242 4242', { delay: 5 });
+  await frame.getByLabel('Expiration date MM / YY').pressSequentially('12 / 34', { delay: 5 });
+  await frame.getByLabel('Security code').pressSequentially('123', { delay: 5 });
+  await frame.getByLabel('ZIP').pressSequentially('10001', { delay: 5 });
+  await expect(frame.locator('[name=cardnumber]')).toHaveValue('4242 4242 4242 4242');
+  await expect(frame.locator('[name=exp-date]')).toHaveValue('12 / 34');
+  await expect(page.getByTestId('brand')).toHaveText('visa');
+  await expect(page.getByTestId('complete')).toHaveText('complete');
+
+  await page.getByRole('button', { name: 'Create payment method' }).click();
+  await expect(page.getByTestId('payment-method')).toHaveText(/^pm_/);
+  const id = (await page.getByTestId('payment-method').textContent())!;
+
+  // The host page's DOM never contained the card number.
+  expect(await page.content()).not.toContain('4242 4242');
+
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const pm = await stripe.paymentMethods.retrieve(id);
+  expect(pm.card?.last4).toBe('4242');
+  expect(pm.card?.brand).toBe('visa');
+  expect(pm.card?.exp_month).toBe(12);
+  expect(pm.card?.exp_year).toBe(2034);
+  expect(pm.billing_details.name).toBe('Jenny Rosen');
+  expect(pm.billing_details.address?.postal_code).toBe('10001');
+});
+
+test('an invalid number shows the validation error from the change event', async ({ page }) => {
+  await page.goto(pageUrl);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  await cardFrame(page).locator('[name=cardnumber]').pressSequentially('4242 4242 4242 4241', { delay: 5 });
+  await expect(page.getByTestId('error')).toHaveText('Your card number is invalid.');
+  await expect(page.getByTestId('complete')).toHaveText('incomplete');
+});
+
+test('createPaymentMethod with an incomplete card returns a validation_error without calling the API', async ({ page }) => {
+  await page.goto(pageUrl);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  await cardFrame(page).locator('[name=cardnumber]').pressSequentially('4242 4242', { delay: 5 });
+  await page.getByRole('button', { name: 'Create payment method' }).click();
+  await expect(page.getByTestId('error')).toHaveText('Your card number is incomplete.');
+  await expect(page.getByTestId('payment-method')).toHaveText('');
+});
