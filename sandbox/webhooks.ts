@@ -32,6 +32,8 @@ export class WebhookDispatcher {
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly controllers = new Set<AbortController>();
+  /** First attempts to one URL go out in event order; retries are on their own. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -63,7 +65,12 @@ export class WebhookDispatcher {
       const payload = JSON.stringify(event, null, 2);
       for (const target of targets) {
         if (target.enabledEvents.includes('*') || target.enabledEvents.includes(event.type)) {
-          this.schedule(() => this.attempt(target, event, payload, 1), 0);
+          const previous = this.chains.get(target.url) ?? Promise.resolve();
+          const next = previous.then(() => this.attempt(target, event, payload, 1));
+          this.chains.set(target.url, next);
+          void next.finally(() => {
+            if (this.chains.get(target.url) === next) this.chains.delete(target.url);
+          });
         }
       }
     }

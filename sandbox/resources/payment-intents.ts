@@ -47,6 +47,7 @@ const CONFIRM_PARAMS = [
   'off_session',
   'receipt_email',
   'payment_method_types',
+  'allowed_payment_method_types',
   'payment_method_options',
   'setup_future_usage',
   'use_stripe_sdk',
@@ -86,17 +87,26 @@ function validateAmount(amount: number, currency: string): void {
   }
 }
 
-function paymentMethodTypes(p: Params): string[] | undefined {
-  const types = optionalStringArray(p, 'payment_method_types');
-  for (const t of types ?? []) {
-    if (t !== 'card') {
-      throw invalidRequest(`The payment method type provided: ${t} is invalid. The sandbox supports only: card.`, {
-        param: 'payment_method_types',
-        code: 'payment_intent_invalid_parameter',
-      });
+/**
+ * API 2026-10-28.endive takes `allowed_payment_method_types` (the older `payment_method_types`
+ * is still accepted here); the sandbox only has cards.
+ */
+function allowedTypes(p: Params): Stripe.PaymentIntent.AllowedPaymentMethodType[] | undefined {
+  let types: string[] | undefined;
+  for (const param of ['allowed_payment_method_types', 'payment_method_types']) {
+    const value = optionalStringArray(p, param);
+    if (!value) continue;
+    for (const t of value) {
+      if (t !== 'card') {
+        throw invalidRequest(`The payment method type provided: ${t} is invalid. The sandbox supports only: card.`, {
+          param,
+          code: 'payment_intent_invalid_parameter',
+        });
+      }
     }
+    types = value;
   }
-  return types;
+  return types as Stripe.PaymentIntent.AllowedPaymentMethodType[] | undefined;
 }
 
 function unexpectedState(message: string): ApiError {
@@ -276,7 +286,7 @@ export const createPaymentIntent: Handler = (ctx) => {
   let intent: Stripe.PaymentIntent = {
     id,
     object: 'payment_intent',
-    allowed_payment_method_types: null,
+    allowed_payment_method_types: allowedTypes(p) ?? null,
     amount,
     amount_capturable: 0,
     amount_received: 0,
@@ -306,7 +316,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     payment_method_options: {
       card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
-    payment_method_types: paymentMethodTypes(p) ?? ['card'],
+    payment_method_types: ['card'],
     payment_record: null,
     processing: null,
     receipt_email: optionalString(p, 'receipt_email') ?? null,
@@ -346,7 +356,7 @@ export const retrievePaymentIntent: Handler = (ctx, { id }) => {
 
 export const updatePaymentIntent: Handler = (ctx, { id }) => {
   const p = ctx.params;
-  allowOnly(p, ['amount', 'currency', 'description', 'metadata', 'payment_method', 'receipt_email', 'expand', 'payment_method_types', 'statement_descriptor', 'statement_descriptor_suffix']);
+  allowOnly(p, ['amount', 'currency', 'description', 'metadata', 'payment_method', 'receipt_email', 'expand', 'allowed_payment_method_types', 'payment_method_types', 'statement_descriptor', 'statement_descriptor_suffix']);
   let intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent', { param: 'intent' });
   const previous: Record<string, unknown> = {};
   const set = <K extends keyof Stripe.PaymentIntent>(key: K, value: Stripe.PaymentIntent[K]) => {
@@ -374,8 +384,8 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
     set('payment_method', withPm.payment_method);
     set('status', 'requires_confirmation');
   }
-  const types = paymentMethodTypes(p);
-  if (types) set('payment_method_types', types);
+  const types = allowedTypes(p);
+  if (types) set('allowed_payment_method_types', types);
   ctx.store.update(intent);
   return { status: 200, body: intent };
 };

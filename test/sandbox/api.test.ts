@@ -63,9 +63,10 @@ describe('PaymentIntents', () => {
       description: 'Invoice INV-1',
       receipt_email: 'buyer@example.com',
       metadata: { invoice_id: '42' },
-      payment_method_types: ['card'],
+      allowed_payment_method_types: ['card'],
     });
     expect(created).toMatchObject({ status: 'requires_payment_method', amount: 2500, currency: 'cad', latest_charge: null, livemode: false });
+    expect(created.allowed_payment_method_types).toEqual(['card']);
     expect(created.client_secret).toMatch(new RegExp(`^${created.id}_secret_`));
     expect('charges' in created).toBe(false);
     const confirmed = await stripe.paymentIntents.confirm(created.id, {

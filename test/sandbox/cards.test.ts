@@ -30,7 +30,7 @@ function charge(paymentMethod: string, extra: Partial<Stripe.PaymentIntentCreate
     payment_method: paymentMethod,
     confirm: true,
     error_on_requires_action: true,
-    payment_method_types: ['card'],
+    allowed_payment_method_types: ['card'],
     expand: ['latest_charge'],
     ...extra,
   });
