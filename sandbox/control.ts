@@ -10,6 +10,7 @@ import { FAULT_MODES, type FaultMode } from './faults.ts';
 import { newRequestId } from './ids.ts';
 import { isRecord } from './params.ts';
 import { openDispute } from './resources/disputes.ts';
+import { completeAuthentication } from './resources/payment-intents.ts';
 import { readBody } from './http-body.ts';
 import type { SandboxState } from './state.ts';
 
@@ -24,12 +25,41 @@ function bad(res: ServerResponse, message: string, status = 400): void {
   json(res, status, { error: { type: 'invalid_request_error', message } });
 }
 
-async function jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+/** JSON for the control API; a plain form post for the 3D Secure challenge page's buttons. */
+async function requestBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readBody(req);
   if (!text.trim()) return {};
+  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
   const parsed: unknown = JSON.parse(text);
   if (!isRecord(parsed)) throw new Error('Expected a JSON object.');
   return parsed;
+}
+
+function controlContext(state: SandboxState): RequestContext {
+  return {
+    store: state.store,
+    requestId: newRequestId(),
+    idempotencyKey: null,
+    keyKind: 'secret',
+    params: {},
+    baseUrl: state.baseUrl,
+    events: [],
+    countEndpoints: (type) => state.webhooks.countFor(type),
+  };
+}
+
+function challengePage(intent: Stripe.PaymentIntent): string {
+  const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: intent.currency.toUpperCase() }).format(
+    intent.amount / 100,
+  );
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>3D Secure test page</title>
+<style>body{font:16px system-ui,sans-serif;max-width:28em;margin:3em auto;padding:0 1em}button{font:inherit;padding:.5em 1em;margin-right:.5em}</style></head>
+<body><h1>3D Secure test payment</h1>
+<p>The Keyed sandbox is standing in for the card issuer. Authenticate ${escapeHtml(amount)} for ${escapeHtml(intent.id)}?</p>
+<form method="post"><button name="outcome" value="succeed">Complete authentication</button><button name="outcome" value="fail">Fail authentication</button></form>
+</body></html>`;
 }
 
 function escapeHtml(s: string): string {
@@ -43,7 +73,7 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
   let body: Record<string, unknown> = {};
   if (method === 'POST') {
     try {
-      body = await jsonBody(req);
+      body = await requestBody(req);
     } catch {
       return bad(res, 'The control API expects a JSON object body.');
     }
@@ -101,16 +131,7 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
     if (reason !== 'fraudulent' && reason !== 'product_not_received' && reason !== 'general') {
       return bad(res, '`reason` must be fraudulent, product_not_received or general.');
     }
-    const ctx: RequestContext = {
-      store: state.store,
-      requestId: newRequestId(),
-      idempotencyKey: null,
-      keyKind: 'secret',
-      params: {},
-      baseUrl: state.baseUrl,
-      events: [],
-      countEndpoints: (type) => state.webhooks.countFor(type),
-    };
+    const ctx = controlContext(state);
     try {
       const dispute = state.store.transaction(() => {
         const charge = state.store.get<Stripe.Charge>(chargeId, 'charge', { param: 'charge' });
@@ -122,6 +143,40 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
       if (error instanceof ApiError) return json(res, error.status, { error: error.body });
       throw error;
     }
+  }
+
+  const challenge = /^\/__sandbox\/authenticate\/(pi_[A-Za-z0-9]+)$/.exec(path);
+  if (challenge && method === 'GET') {
+    const intent = state.store.find<Stripe.PaymentIntent>(challenge[1], 'payment_intent');
+    if (!intent) return bad(res, 'No such payment_intent.', 404);
+    if (intent.status !== 'requires_action') return bad(res, `This PaymentIntent has a status of ${intent.status}.`, 409);
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(challengePage(intent));
+    return;
+  }
+  if (challenge && method === 'POST') {
+    const outcome = body.outcome ?? 'succeed';
+    if (outcome !== 'succeed' && outcome !== 'fail') return bad(res, '`outcome` must be succeed or fail.');
+    const returnUrl = state.store.find<Stripe.PaymentIntent>(challenge[1], 'payment_intent')?.next_action?.redirect_to_url
+      ?.return_url;
+    const ctx = controlContext(state);
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = state.store.transaction(() => completeAuthentication(ctx, challenge[1], outcome === 'succeed'));
+    } catch (error) {
+      if (error instanceof ApiError) return json(res, error.status, { error: error.body });
+      throw error;
+    }
+    state.webhooks.enqueue(ctx.events);
+    if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') && returnUrl) {
+      const target = new URL(returnUrl);
+      target.searchParams.set('payment_intent', intent.id);
+      if (intent.client_secret) target.searchParams.set('payment_intent_client_secret', intent.client_secret);
+      res.writeHead(303, { Location: target.toString() });
+      res.end();
+      return;
+    }
+    return json(res, 200, intent);
   }
 
   const receipt = /^\/__sandbox\/receipts\/(ch_[A-Za-z0-9]+)$/.exec(path);

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
-import { DECLINES, testCardByNumber, type Decline } from '../cards.ts';
+import { DECLINES, testCardByNumber, type Decline, type TestCard } from '../cards.ts';
 import { ApiError, docUrl, invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { formatAmount, MAX_AMOUNT, minimumAmount, SUPPORTED_CURRENCIES } from '../money.ts';
@@ -193,7 +193,23 @@ function confirm(ctx: RequestContext, intent: Stripe.PaymentIntent, opts: Confir
   if (behavior.kind === 'authenticate') decline = OFF_SESSION_AUTHENTICATION;
   else if (behavior.kind === 'decline') decline = DECLINES[behavior.decline];
   else if (checks.cvc_check === 'fail') decline = DECLINES.incorrect_cvc;
+  return attemptCharge(ctx, base, pm, { decline, checks, risk, dispute: test?.dispute });
+}
 
+/** The charge itself: a succeeded or failed Charge, the intent's new state, and the events. */
+function attemptCharge(
+  ctx: RequestContext,
+  intent: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  result: {
+    decline?: Decline;
+    checks: ReturnType<typeof checkResults>;
+    risk: { level: string; score: number };
+    dispute?: TestCard['dispute'];
+  },
+): Stripe.PaymentIntent {
+  const { decline, checks, risk } = result;
+  const base = intent;
   const charge = buildCharge(ctx, intent, pm, { decline, checks, risk });
   ctx.store.insert(charge);
   // Like Stripe, the PaymentMethod remembers the verification results of its first charge.
@@ -247,8 +263,52 @@ function confirm(ctx: RequestContext, intent: Stripe.PaymentIntent, opts: Confir
   ctx.store.update(succeeded);
   recordEvent(ctx, 'charge.succeeded', charge);
   recordEvent(ctx, 'payment_intent.succeeded', succeeded);
-  if (test?.dispute) openDispute(ctx, charge, test.dispute.reason, test.dispute.status);
+  if (result.dispute) openDispute(ctx, charge, result.dispute.reason, result.dispute.status);
   return succeeded;
+}
+
+/**
+ * The end of a 3D Secure challenge (the sandbox's challenge page or its control API):
+ * success goes on to the charge, failure leaves the intent needing a new payment method.
+ */
+export function completeAuthentication(ctx: RequestContext, intentId: string, succeed: boolean): Stripe.PaymentIntent {
+  const intent = ctx.store.get<Stripe.PaymentIntent>(intentId, 'payment_intent', { param: 'intent' });
+  if (intent.status !== 'requires_action' || typeof intent.payment_method !== 'string') {
+    throw unexpectedState(`This PaymentIntent has a status of ${intent.status}; there is no authentication to complete.`);
+  }
+  const pm = resolvePaymentMethod(ctx, intent.payment_method);
+  const test = testCardByNumber(paymentMethodInternal(ctx, pm.id).testCard ?? '');
+  if (!succeed) {
+    const failed: Stripe.PaymentIntent = {
+      ...intent,
+      status: 'requires_payment_method',
+      payment_method: null,
+      next_action: null,
+      last_payment_error: {
+        code: 'payment_intent_authentication_failure',
+        doc_url: docUrl('payment_intent_authentication_failure'),
+        message:
+          'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
+        payment_method: pm,
+        type: 'invalid_request_error',
+      },
+    };
+    ctx.store.update(failed);
+    recordEvent(ctx, 'payment_intent.payment_failed', failed);
+    return failed;
+  }
+  const after = test?.behavior.kind === 'authenticate' ? test.behavior.afterAuthentication : 'succeed';
+  try {
+    return attemptCharge(ctx, { ...intent, next_action: null }, pm, {
+      decline: after === 'succeed' ? undefined : DECLINES[after],
+      checks: checkResults(ctx, pm, test),
+      risk: test?.risk ?? { level: 'normal', score: 25 },
+      dispute: test?.dispute,
+    });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 402 && error.body.payment_intent) return error.body.payment_intent;
+    throw error;
+  }
 }
 
 function applyPaymentMethod(ctx: RequestContext, intent: Stripe.PaymentIntent, p: Params): Stripe.PaymentIntent {

@@ -203,3 +203,39 @@ describe('refunds', () => {
     expect(err.statusCode).toBe(400);
   });
 });
+
+describe('3D Secure challenge (sandbox control page)', () => {
+  it('completing authentication charges the card; failing it asks for a new payment method', async () => {
+    const waiting = await stripe.paymentIntents.create({ amount: 900, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true });
+    const page = await fetch(`${sandbox.url}/__sandbox/authenticate/${waiting.id}`);
+    expect(await page.text()).toContain('Complete authentication');
+    const done = (await control(sandbox, `authenticate/${waiting.id}`, { outcome: 'succeed' })) as Stripe.PaymentIntent;
+    expect(done.status).toBe('succeeded');
+    expect(typeof done.latest_charge).toBe('string');
+
+    const second = await stripe.paymentIntents.create({ amount: 900, currency: 'usd', payment_method: 'pm_card_threeDSecure2Required', confirm: true });
+    const failed = (await control(sandbox, `authenticate/${second.id}`, { outcome: 'fail' })) as Stripe.PaymentIntent;
+    expect(failed.status).toBe('requires_payment_method');
+    expect(failed.last_payment_error?.code).toBe('payment_intent_authentication_failure');
+
+    // 4000008260003178: authentication succeeds, then the issuer declines for insufficient funds.
+    const third = await stripe.paymentIntents.create({
+      amount: 900,
+      currency: 'gbp',
+      payment_method: 'pm_card_authenticationRequiredChargeDeclinedInsufficientFunds',
+      confirm: true,
+      return_url: 'http://127.0.0.1:1/back',
+    });
+    const redirect = await fetch(`${sandbox.url}/__sandbox/authenticate/${third.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=succeed',
+      redirect: 'manual',
+    });
+    expect(redirect.status).toBe(303);
+    expect(redirect.headers.get('location')).toContain(`payment_intent=${third.id}`);
+    const declined = await stripe.paymentIntents.retrieve(third.id);
+    expect(declined.status).toBe('requires_payment_method');
+    expect(declined.last_payment_error?.decline_code).toBe('insufficient_funds');
+  });
+});
