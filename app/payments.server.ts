@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { invoices, paymentAttempts, users, type AttemptStatus } from '../db/schema';
 import { audit } from './audit.server';
+import { addToRollup } from './rollup.server';
 import { getDb } from './db.server';
 import { getEnv } from './env.server';
 import { MINIMUM_CHARGE, formatMoney } from './money';
@@ -345,6 +346,7 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
         })
         .where(eq(paymentAttempts.id, attemptId))
         .run();
+      addToRollup(tx, { ...attempt, ...card, status: outcome.status, failureCode: outcome.failureCode ?? null, declineCode: outcome.declineCode ?? null });
       if (outcome.status === 'succeeded') {
         tx.update(invoices).set({ status: 'paid', paidAt: now, updatedAt: now }).where(and(eq(invoices.id, attempt.invoiceId), inArray(invoices.status, ['processing', 'open']))).run();
       } else {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Money is always an integer of minor units beside a currency; times are UTC epoch milliseconds.
 
@@ -190,3 +190,30 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Settled attempts counted per UTC day and dimension, for reports. Updated in the same transaction that
+ * settles an attempt (and rebuildable from payment_attempts), so reports never scan the attempts table.
+ * Empty strings stand for "none" so every dimension can be part of the primary key.
+ */
+export const dailyRollup = sqliteTable(
+  'daily_rollup',
+  {
+    day: text('day').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    userId: integer('user_id').notNull(),
+    cardCountry: text('card_country').notNull(),
+    cardBrand: text('card_brand').notNull(),
+    status: text('status', { enum: ['succeeded', 'failed', 'blocked'] }).notNull(),
+    failureCode: text('failure_code').notNull(),
+    declineCode: text('decline_code').notNull(),
+    /** 1 for a success on an invoice that had a failed attempt before: revenue recovered after a decline. */
+    recovered: integer('recovered').notNull(),
+    attempts: integer('attempts').notNull(),
+    amount: integer('amount').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.currency, t.userId, t.cardCountry, t.cardBrand, t.status, t.failureCode, t.declineCode, t.recovered] }),
+    index('daily_rollup_day_idx').on(t.day),
+  ],
+);
