@@ -28,6 +28,8 @@ export const users = sqliteTable(
     name: text('name').notNull(),
     role: text('role', { enum: ROLES }).notNull(),
     passwordHash: text('password_hash').notNull(),
+    /** Saved language preference (en or fr-CA); null follows the browser's Accept-Language. */
+    locale: text('locale', { enum: ['en', 'fr-CA'] }),
     chargingPausedAt: integer('charging_paused_at'),
     disabledAt: integer('disabled_at'),
     createdAt: createdAt(),
