@@ -125,6 +125,12 @@ export const paymentAttempts = sqliteTable(
     needsAttentionAt: integer('needs_attention_at'),
     createdAt: createdAt(),
     settledAt: integer('settled_at'),
+    /** A chargeback or inquiry opened on the charge (`charge.dispute.created`); null when none. */
+    stripeDisputeId: text('stripe_dispute_id'),
+    disputeStatus: text('dispute_status'),
+    disputeReason: text('dispute_reason'),
+    disputeAmount: integer('dispute_amount'),
+    disputedAt: integer('disputed_at'),
   },
   (t) => [
     uniqueIndex('payment_attempts_idempotency_key_unique').on(t.idempotencyKey),
@@ -136,6 +142,14 @@ export const paymentAttempts = sqliteTable(
     index('payment_attempts_user_created_idx').on(t.userId, t.createdAt),
     index('payment_attempts_created_idx').on(t.createdAt, t.id),
     index('payment_attempts_status_idx').on(t.status),
+    // Charge history: each filter that narrows a lot gets an index that also yields newest-first order (id is the rowid).
+    index('payment_attempts_status_created_idx').on(t.status, t.createdAt),
+    index('payment_attempts_decline_created_idx').on(t.declineCode, t.createdAt),
+    index('payment_attempts_failure_created_idx').on(t.failureCode, t.createdAt),
+    index('payment_attempts_last4_created_idx').on(t.cardLast4, t.createdAt),
+    // Webhooks and refunds find the attempt by Stripe's ids.
+    index('payment_attempts_intent_idx').on(t.stripePaymentIntentId),
+    index('payment_attempts_charge_idx').on(t.stripeChargeId),
     check('payment_attempts_amount_positive', sql`${t.amount} > 0`),
   ],
 );
@@ -180,12 +194,18 @@ export const auditEvents = sqliteTable(
   (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
 );
 
-export const webhookEvents = sqliteTable('webhook_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  receivedAt: integer('received_at').notNull(),
-  processedAt: integer('processed_at'),
-});
+export const webhookEvents = sqliteTable(
+  'webhook_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    processedAt: integer('processed_at'),
+    /** The event's data.object id (pi_…, ch_…, re_…, dp_…), so a charge's timeline can show its webhooks. */
+    objectId: text('object_id'),
+  },
+  (t) => [index('webhook_events_object_idx').on(t.objectId)],
+);
 
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
