@@ -97,3 +97,41 @@ test('createPaymentMethod with an incomplete card returns a validation_error wit
   await expect(page.getByTestId('error')).toHaveText('Your card number is incomplete.');
   await expect(page.getByTestId('payment-method')).toHaveText('');
 });
+
+test('the legacy createPaymentMethod("card", element, data) form works too', async ({ page }) => {
+  await page.goto(pageUrl);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  const frame = cardFrame(page);
+  await frame.locator('[name=cardnumber]').pressSequentially('5555 5555 5555 4444', { delay: 5 });
+  await frame.locator('[name=exp-date]').pressSequentially('0130', { delay: 5 });
+  await frame.locator('[name=cvc]').pressSequentially('123', { delay: 5 });
+  await frame.locator('[name=postal]').pressSequentially('94107', { delay: 5 });
+  await expect(page.getByTestId('brand')).toHaveText('mastercard');
+  await page.getByRole('button', { name: 'Create (legacy form)' }).click();
+  await expect(page.getByTestId('payment-method')).toHaveText(/^pm_/);
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const pm = await stripe.paymentMethods.retrieve((await page.getByTestId('payment-method').textContent())!);
+  expect(pm.card).toMatchObject({ brand: 'mastercard', last4: '4444', exp_month: 1, exp_year: 2030 });
+  expect(pm.billing_details.name).toBe('Legacy Form');
+});
+
+test('confirmCardPayment creates the PaymentMethod in the frame and confirms the intent', async ({ page }) => {
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const intent = await stripe.paymentIntents.create({ amount: 1999, currency: 'usd' });
+  await page.goto(`${pageUrl}?clientSecret=${encodeURIComponent(intent.client_secret!)}`);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  const frame = cardFrame(page);
+  await frame.locator('[name=cardnumber]').pressSequentially('4000 0000 0000 9995', { delay: 5 });
+  await frame.locator('[name=exp-date]').pressSequentially('12 / 34', { delay: 5 });
+  await frame.locator('[name=cvc]').pressSequentially('123', { delay: 5 });
+  await frame.locator('[name=postal]').pressSequentially('10001', { delay: 5 });
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByTestId('error')).toHaveText('Your card has insufficient funds.');
+  await expect(page.getByTestId('payment-status')).toHaveText('requires_payment_method');
+
+  await frame.locator('[name=cardnumber]').fill('');
+  await frame.locator('[name=cardnumber]').pressSequentially('4242 4242 4242 4242', { delay: 5 });
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByTestId('payment-status')).toHaveText('succeeded');
+  expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
+});
