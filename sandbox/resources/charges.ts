@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
 import type { Decline, TestCard } from '../cards.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
-import { listParams, optionalString } from '../params.ts';
+import { allowOnly, listParams, optionalString } from '../params.ts';
 import { listBody } from './lists.ts';
 import { paymentMethodInternal } from './payment-methods.ts';
 
@@ -108,6 +108,7 @@ export function buildCharge(
 }
 
 export const retrieveCharge: Handler = (ctx, { id }) => {
+  allowOnly(ctx.params, ['expand']);
   return { status: 200, body: ctx.store.get<Stripe.Charge>(id, 'charge', { param: 'id' }) };
 };
 

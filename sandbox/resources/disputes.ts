@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';
-import { listParams, optionalString } from '../params.ts';
+import { allowOnly, listParams, optionalString } from '../params.ts';
 import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
 
@@ -90,10 +90,13 @@ export function openDispute(
   return dispute;
 }
 
-export const retrieveDispute: Handler = (ctx, { id }) => ({
-  status: 200,
-  body: ctx.store.get<Stripe.Dispute>(id, 'dispute', { param: 'dispute' }),
-});
+export const retrieveDispute: Handler = (ctx, { id }) => {
+  allowOnly(ctx.params, ['expand']);
+  return {
+    status: 200,
+    body: ctx.store.get<Stripe.Dispute>(id, 'dispute', { param: 'dispute' }),
+  };
+};
 
 export const listDisputes: Handler = (ctx) => {
   const q = listParams(ctx.params, ['charge', 'payment_intent']);

@@ -85,10 +85,13 @@ export const createRefund: Handler = (ctx) => {
   return { status: 200, body: refund };
 };
 
-export const retrieveRefund: Handler = (ctx, { id }) => ({
-  status: 200,
-  body: ctx.store.get<Stripe.Refund>(id, 'refund', { param: 'refund' }),
-});
+export const retrieveRefund: Handler = (ctx, { id }) => {
+  allowOnly(ctx.params, ['expand']);
+  return {
+    status: 200,
+    body: ctx.store.get<Stripe.Refund>(id, 'refund', { param: 'refund' }),
+  };
+};
 
 export const listRefunds: Handler = (ctx) => {
   const q = listParams(ctx.params, ['charge', 'payment_intent']);

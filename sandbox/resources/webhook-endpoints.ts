@@ -43,10 +43,13 @@ export const createWebhookEndpoint: Handler = (ctx) => {
   return { status: 200, body: { ...endpoint, secret } };
 };
 
-export const retrieveWebhookEndpoint: Handler = (ctx, { id }) => ({
-  status: 200,
-  body: ctx.store.get<Stripe.WebhookEndpoint>(id, 'webhook_endpoint', { param: 'webhook_endpoint' }),
-});
+export const retrieveWebhookEndpoint: Handler = (ctx, { id }) => {
+  allowOnly(ctx.params, ['expand']);
+  return {
+    status: 200,
+    body: ctx.store.get<Stripe.WebhookEndpoint>(id, 'webhook_endpoint', { param: 'webhook_endpoint' }),
+  };
+};
 
 export const listWebhookEndpoints: Handler = (ctx) => {
   const page = ctx.store.list<Stripe.WebhookEndpoint>('webhook_endpoint', listParams(ctx.params));
