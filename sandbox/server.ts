@@ -97,10 +97,15 @@ async function handleApi(
   };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
 
+  const started = Date.now();
+  // Method, path, status and ids only: bodies may hold card data and are never logged.
+  const logLine = (status: string) =>
+    state.log(`${method} ${path} ${status} ${requestId}${idempotencyKey ? ` key=${idempotencyKey}` : ''} ${Date.now() - started}ms`);
   const send = (status: number, body: string, extra: Record<string, string> = {}) => {
     if (res.destroyed) return;
     res.writeHead(status, { ...headers, ...extra });
     res.end(body);
+    logLine(`${status}${extra['Idempotent-Replayed'] ? ' (replayed)' : ''}`);
   };
 
   const body = await readBody(req).catch((e: unknown) => (e instanceof ApiError ? e : invalidRequest('Could not read the request body.')));
@@ -190,6 +195,7 @@ async function handleApi(
     if (dropAfter) {
       // The work is committed, but the client never hears back: a socket hang-up.
       res.socket?.destroy();
+      logLine(`${result.status} (connection dropped by fault)`);
       return;
     }
     const extra: Record<string, string> = result.status >= 500 ? { 'Stripe-Should-Retry': 'true' } : {};

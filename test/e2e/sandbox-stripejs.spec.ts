@@ -135,3 +135,16 @@ test('confirmCardPayment creates the PaymentMethod in the frame and confirms the
   await expect(page.getByTestId('payment-status')).toHaveText('succeeded');
   expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('succeeded');
 });
+
+test('hidePostalCode hides the ZIP input and the card completes without it', async ({ page }) => {
+  await page.goto(`${pageUrl}?hidePostalCode`);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  const frame = cardFrame(page);
+  await expect(frame.getByLabel('ZIP')).toBeHidden();
+  await frame.getByLabel('Card number').pressSequentially('3782 822463 10005', { delay: 5 });
+  await expect(frame.locator('[name=cardnumber]')).toHaveValue('3782 822463 10005');
+  await frame.getByLabel('Expiration date MM / YY').pressSequentially('1230', { delay: 5 });
+  await frame.getByLabel('Security code').pressSequentially('1234', { delay: 5 });
+  await expect(page.getByTestId('brand')).toHaveText('amex');
+  await expect(page.getByTestId('complete')).toHaveText('complete');
+});
