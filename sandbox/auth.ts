@@ -36,8 +36,11 @@ export function authenticate(header: string | undefined): ApiKey {
   throw unauthorized(`Invalid API Key provided: ${redact(key)}`);
 }
 
+/** Stripe answers a publishable key on a secret-key endpoint with 403 (stripe-node: StripePermissionError). */
 export function publishableKeyNotAllowed(): ApiError {
-  return unauthorized(
-    'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
-  );
+  return new ApiError(403, {
+    type: 'invalid_request_error',
+    message:
+      'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
+  });
 }

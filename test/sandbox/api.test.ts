@@ -32,7 +32,8 @@ describe('API keys', () => {
     const pm = await pk.paymentMethods.create({ type: 'card', card: { number: '4242424242424242', exp_month: 1, exp_year: 2040 } });
     expect(pm.id).toMatch(/^pm_/);
     const err = await stripeError(pk.paymentIntents.create({ amount: 1000, currency: 'usd' }));
-    expect(err.statusCode).toBe(401);
+    expect(err.type).toBe('StripePermissionError');
+    expect(err.statusCode).toBe(403);
     expect(err.message).toMatch(/publishable API key/);
   });
 
