@@ -22,6 +22,11 @@ interface Target {
 export const WEBHOOK_MAX_ATTEMPTS = 6;
 export const WEBHOOK_FIRST_RETRY_MS = 500;
 const ATTEMPT_TIMEOUT_MS = 10_000;
+const ORDER_WAIT_MS = 1_000;
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
 
 export function signPayload(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
@@ -65,8 +70,10 @@ export class WebhookDispatcher {
       const payload = JSON.stringify(event, null, 2);
       for (const target of targets) {
         if (target.enabledEvents.includes('*') || target.enabledEvents.includes(event.type)) {
+          // Wait for the previous first attempt, but not for long: a hung endpoint must not
+          // hold every later event back by the whole attempt timeout.
           const previous = this.chains.get(target.url) ?? Promise.resolve();
-          const next = previous.then(() => this.attempt(target, event, payload, 1));
+          const next = Promise.race([previous, pause(ORDER_WAIT_MS)]).then(() => this.attempt(target, event, payload, 1));
           this.chains.set(target.url, next);
           void next.finally(() => {
             if (this.chains.get(target.url) === next) this.chains.delete(target.url);

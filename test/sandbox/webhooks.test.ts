@@ -108,3 +108,35 @@ describe('webhooks', () => {
     }
   });
 });
+
+describe('webhook delivery never blocks the API, and close() stops it', () => {
+  it('a hanging endpoint does not slow responses; close() ends pending attempts and retries', async () => {
+    const held: import('node:http').ServerResponse[] = [];
+    const hanging = createServer((_req, res) => {
+      held.push(res); // never answered
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const failing = await startEndpoint(1000);
+    const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`;
+    const local = await startTestSandbox({ webhookEndpoints: [{ url, secret: SECRET }, { url: failing.url, secret: SECRET }] });
+    try {
+      const client = stripeFor(local);
+      const t0 = Date.now();
+      for (let i = 0; i < 5; i++) {
+        await client.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+      }
+      expect(Date.now() - t0).toBeLessThan(1000);
+      await waitFor(() => failing.deliveries.length >= 1);
+    } finally {
+      await local.close();
+    }
+    await sleep(100); // a request already on the wire when close() ran may still land
+    const after = failing.deliveries.length;
+    await sleep(700); // retries were due 500 ms after each failure
+
+    expect(failing.deliveries.length).toBe(after);
+    for (const res of held) res.destroy();
+    hanging.close();
+    failing.server.close();
+  });
+});
