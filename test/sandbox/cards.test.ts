@@ -211,6 +211,19 @@ describe('authentication (3D Secure) cards', () => {
     expect(pi.next_action?.redirect_to_url?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
   });
 
+  it('off_session: the issuer soft-declines with authentication_required and a failed charge', async () => {
+    const err = await stripeError(
+      stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, off_session: true }),
+    );
+    expect(err.raw).toMatchObject({
+      type: 'card_error',
+      code: 'authentication_required',
+      decline_code: 'authentication_required',
+      message: 'Your card was declined. This transaction requires authentication.',
+    });
+    expect((await stripe.charges.retrieve(err.raw.charge)).status).toBe('failed');
+  });
+
   it('4000000000003055 (3DS supported, not required) succeeds', async () => {
     expect((await charge((await createCard('4000000000003055')).id)).status).toBe('succeeded');
   });
