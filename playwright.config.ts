@@ -11,8 +11,9 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-export const E2E_APP_PORT = 3111;
-export const E2E_SANDBOX_PORT = 12199;
+// Overridable so two runs on one machine do not collide.
+export const E2E_APP_PORT = Number(process.env.E2E_APP_PORT ?? 3111);
+export const E2E_SANDBOX_PORT = Number(process.env.E2E_SANDBOX_PORT ?? 12199);
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -33,7 +34,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'node test/e2e/start-app.mjs',
+    command: `node test/e2e/start-app.mjs ${E2E_APP_PORT} ${E2E_SANDBOX_PORT}`,
     url: `http://127.0.0.1:${E2E_APP_PORT}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,

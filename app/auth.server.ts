@@ -8,7 +8,7 @@ import { can, type Permission } from './permissions';
 import { createSessionRow, deleteSession, findLiveSession, sessionCookie } from './session.server';
 import { clearLoginFailures, lockedUntil, recordLoginFailure, throttleKeys } from './throttle.server';
 
-export type SessionUser = { id: number; email: string; name: string; role: Role; sessionId: string };
+export type SessionUser = { id: number; email: string; name: string; role: Role; locale: 'en' | 'fr-CA' | null; sessionId: string };
 
 async function readSessionId(request: Request): Promise<string | null> {
   const value = await sessionCookie(request).parse(request.headers.get('Cookie'));
@@ -21,7 +21,7 @@ export async function getUser(request: Request): Promise<SessionUser | null> {
   const session = findLiveSession(sessionId);
   if (!session) return null;
   const user = getDb()
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role })
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, locale: users.locale })
     .from(users)
     .where(and(eq(users.id, session.userId), isNull(users.disabledAt)))
     .get();

@@ -1,55 +1,56 @@
+import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { CURRENCIES } from '../db/schema';
-import { MAXIMUM_CHARGE, MINIMUM_CHARGE, formatMoney, parseAmount } from './money';
+import { MAXIMUM_CHARGE, MINIMUM_CHARGE, formatMoney, parseAmount, type AmountError } from './money';
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v ? v : null));
+const AMOUNT_ERROR_KEYS: Record<AmountError, string> = {
+  required: 'validation.amount.required',
+  negative: 'validation.amount.negative',
+  format: 'validation.amount.format',
+  decimals: 'validation.amount.decimals',
+  tooLarge: 'validation.amount.tooLarge',
+};
 
-export const InvoiceFormSchema = z
-  .object({
-    customerName: z.string({ required_error: 'Enter the customer name.' }).trim().min(1, 'Enter the customer name.').max(120),
-    customerEmail: z
-      .string()
-      .trim()
-      .max(254)
-      .email('Enter a valid email address, or leave it empty.')
-      .optional()
-      .or(z.literal('').transform(() => undefined))
-      .transform((v) => (v ? v.toLowerCase() : null)),
-    customerPhone: optionalText(40).refine((v) => v === null || /^[+()\d\s.-]{7,40}$/.test(v), 'Enter a valid phone number.'),
-    description: z.string({ required_error: 'Describe what the invoice is for.' }).trim().min(1, 'Describe what the invoice is for.').max(500),
-    amount: z.string({ required_error: 'Enter an amount.' }),
-    currency: z.enum(CURRENCIES, { errorMap: () => ({ message: 'Choose USD or CAD.' }) }),
-  })
-  .transform((value, ctx) => {
-    const parsed = parseAmount(value.amount);
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: parsed.error });
-      return z.NEVER;
-    }
-    const minimum = MINIMUM_CHARGE[value.currency];
-    if (parsed.minor < minimum) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amount'],
-        message: `Stripe's minimum card charge is ${formatMoney(minimum, value.currency)}.`,
-      });
-      return z.NEVER;
-    }
-    if (parsed.minor > MAXIMUM_CHARGE) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['amount'],
-        message: `The most one card charge can be is ${formatMoney(MAXIMUM_CHARGE, value.currency)}.`,
-      });
-      return z.NEVER;
-    }
-    return { ...value, amount: parsed.minor };
-  });
+/** Built per request (server) or per render (browser) so messages and the decimal separator follow the locale. */
+export function invoiceFormSchema({ t, locale }: { t: TFunction; locale: string }) {
+  return z
+    .object({
+      customerName: z.string({ required_error: t('validation.customerName') }).trim().min(1, t('validation.customerName')).max(120),
+      customerEmail: z
+        .string()
+        .trim()
+        .max(254)
+        .email(t('validation.optionalEmail'))
+        .optional()
+        .transform((v) => (v ? v.toLowerCase() : null)),
+      customerPhone: z
+        .string()
+        .trim()
+        .max(40)
+        .optional()
+        .transform((v) => v || null)
+        .refine((v) => v === null || /^[+()\d\s.-]{7,40}$/.test(v), t('validation.phone')),
+      description: z.string({ required_error: t('validation.description') }).trim().min(1, t('validation.description')).max(500),
+      amount: z.string({ required_error: t('validation.amount.required') }),
+      currency: z.enum(CURRENCIES, { errorMap: () => ({ message: t('validation.currency') }) }),
+    })
+    .transform((value, ctx) => {
+      const parsed = parseAmount(value.amount, locale);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', path: ['amount'], message: t(AMOUNT_ERROR_KEYS[parsed.error]) });
+        return z.NEVER;
+      }
+      const minimum = MINIMUM_CHARGE[value.currency];
+      if (parsed.minor < minimum) {
+        ctx.addIssue({ code: 'custom', path: ['amount'], message: t('validation.amount.minimum', { amount: formatMoney(minimum, value.currency, locale) }) });
+        return z.NEVER;
+      }
+      if (parsed.minor > MAXIMUM_CHARGE) {
+        ctx.addIssue({ code: 'custom', path: ['amount'], message: t('validation.amount.maximum', { amount: formatMoney(MAXIMUM_CHARGE, value.currency, locale) }) });
+        return z.NEVER;
+      }
+      return { ...value, amount: parsed.minor };
+    });
+}
 
-export type InvoiceInput = z.output<typeof InvoiceFormSchema>;
+export type InvoiceInput = z.output<ReturnType<typeof invoiceFormSchema>>;

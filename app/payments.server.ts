@@ -6,7 +6,7 @@ import { audit } from './audit.server';
 import { addToRollup } from './rollup.server';
 import { getDb } from './db.server';
 import { getEnv } from './env.server';
-import { MINIMUM_CHARGE, formatMoney } from './money';
+import { MINIMUM_CHARGE } from './money';
 import { getStripe } from './stripe.server';
 
 // Card-testing defence: a person with this many declines in the window is paused until a manager resumes them…
@@ -66,7 +66,12 @@ export function listChargeableInvoices({ q }: { q?: string }) {
 
 export type ChargeOutcome =
   | { kind: 'attempt'; attemptId: number }
-  | { kind: 'refused'; reason: 'invoice_not_found' | 'invoice_not_open' | 'invoice_busy' | 'invoice_locked' | 'staff_paused' | 'below_minimum'; message: string };
+  | {
+      kind: 'refused';
+      reason: 'invoice_not_found' | 'invoice_not_open' | 'invoice_busy' | 'invoice_locked' | 'staff_paused' | 'below_minimum' | 'stale_form';
+      /** A translation key and its parameters: the route words it in the user's language. */
+      message: { key: string; params?: Record<string, string | number> };
+    };
 
 /**
  * Charges an invoice's stored amount. The browser supplies only the invoice, a PaymentMethod id and the
@@ -84,15 +89,13 @@ export async function chargeInvoice(input: { invoiceId: number; paymentMethodId:
   } catch (error) {
     // Another process won the race for this key or this invoice: answer as if we had lost it in the check.
     if (!isUniqueViolation(error)) throw error;
-    started = findAttemptByKey(input) ?? { kind: 'refused', reason: 'invoice_busy', message: BUSY_MESSAGE };
+    started = findAttemptByKey(input) ?? { kind: 'refused', reason: 'invoice_busy', message: { key: 'charge.refused.busy' } };
   }
   if (started.kind !== 'attempt') return started;
   // Committed as pending before any network call: a crash from here on leaves a row the reconciler settles.
   await sendAttempt(started.attemptId);
   return started;
 }
-
-const BUSY_MESSAGE = 'A payment on this invoice is already being processed. Wait for its result.';
 
 function findAttemptByKey(input: { invoiceId: number; attemptKey: string }): ChargeOutcome | null {
   const existing = getDb()
@@ -101,7 +104,7 @@ function findAttemptByKey(input: { invoiceId: number; attemptKey: string }): Cha
     .where(eq(paymentAttempts.idempotencyKey, input.attemptKey))
     .get();
   if (!existing) return null;
-  if (existing.invoiceId !== input.invoiceId) return { kind: 'refused', reason: 'invoice_busy', message: 'This payment form is out of date. Reload the page.' };
+  if (existing.invoiceId !== input.invoiceId) return { kind: 'refused', reason: 'stale_form', message: { key: 'charge.refused.staleForm' } };
   return { kind: 'attempt', attemptId: existing.id };
 }
 
@@ -115,24 +118,23 @@ function startAttempt(input: { invoiceId: number; paymentMethodId: string; attem
     (tx): ChargeOutcome => {
       const user = tx.select({ pausedAt: users.chargingPausedAt }).from(users).where(eq(users.id, actor.id)).get();
       if (user?.pausedAt) {
-        return { kind: 'refused', reason: 'staff_paused', message: 'Charging is paused for your account after many declines in a short time. Ask a manager to resume it.' };
+        return { kind: 'refused', reason: 'staff_paused', message: { key: 'charge.refused.paused' } };
       }
       const invoice = tx.select().from(invoices).where(eq(invoices.id, input.invoiceId)).get();
-      if (!invoice) return { kind: 'refused', reason: 'invoice_not_found', message: 'That invoice does not exist.' };
+      if (!invoice) return { kind: 'refused', reason: 'invoice_not_found', message: { key: 'errors.notFound.title' } };
       if (invoice.status === 'processing') {
-        return { kind: 'refused', reason: 'invoice_busy', message: BUSY_MESSAGE };
+        return { kind: 'refused', reason: 'invoice_busy', message: { key: 'charge.refused.busy' } };
       }
       if (invoice.status !== 'open') {
-        return { kind: 'refused', reason: 'invoice_not_open', message: `This invoice is ${invoice.status.replace('_', ' ')} and cannot be charged.` };
+        return { kind: 'refused', reason: 'invoice_not_open', message: { key: 'charge.refused.notOpen', params: { status: invoice.status } } };
       }
       if (invoice.amount < MINIMUM_CHARGE[invoice.currency]) {
-        const minimum = formatMoney(MINIMUM_CHARGE[invoice.currency], invoice.currency);
-        return { kind: 'refused', reason: 'below_minimum', message: `This invoice is below Stripe’s minimum card charge of ${minimum}.` };
+        return { kind: 'refused', reason: 'below_minimum', message: { key: 'charge.refused.belowMinimum', params: { minimum: MINIMUM_CHARGE[invoice.currency], currency: invoice.currency } } };
       }
       const lockedUntil = invoiceLockedUntil(tx, invoice.id);
       if (lockedUntil > Date.now()) {
         const minutes = Math.ceil((lockedUntil - Date.now()) / 60_000);
-        return { kind: 'refused', reason: 'invoice_locked', message: `This invoice had ${INVOICE_DECLINE_LIMIT} declined cards in a row and is locked for ${minutes} more minutes.` };
+        return { kind: 'refused', reason: 'invoice_locked', message: { key: 'charge.refused.locked', params: { declines: INVOICE_DECLINE_LIMIT, count: minutes } } };
       }
       const now = Date.now();
       const attempt = tx
@@ -206,7 +208,7 @@ export async function sendAttempt(attemptId: number, source: OutcomeSource = 'ap
     if (allowed.length > 0 && (!card.cardCountry || !allowed.includes(card.cardCountry))) {
       return recordOutcome(
         attemptId,
-        { status: 'blocked', card, failureCode: 'country_not_allowed', failureMessage: `This business accepts cards from ${allowed.join(', ')} only. Ask for another card.` },
+        { status: 'blocked', card, failureCode: 'country_not_allowed', failureMessage: `Card country ${card.cardCountry ?? 'unknown'} is not in ALLOWED_CARD_COUNTRIES (${allowed.join(',')}).` },
         source,
       );
     }
@@ -391,7 +393,7 @@ export function resumeCharging({ userId }: { userId: number }, actor: Actor): { 
   const db = getDb();
   return db.transaction((tx) => {
     const result = tx.update(users).set({ chargingPausedAt: null }).where(and(eq(users.id, userId), sql`${users.chargingPausedAt} is not null`)).run();
-    if (result.changes === 0) return { ok: false, error: 'Charging is not paused for this user.' };
+    if (result.changes === 0) return { ok: false, error: 'users.errors.notPaused' };
     audit({ actorUserId: actor.id, action: 'user.charging_resumed', subjectType: 'user', subjectId: userId, ip: actor.ip }, tx);
     return { ok: true, id: userId };
   });

@@ -31,15 +31,17 @@ export function can(role: Role, permission: Permission) {
   return GRANTS[role].has(permission);
 }
 
-export type NavItem = { to: string; label: string; permission: Permission; reloadDocument?: boolean };
+export const ROLE_LABEL_KEYS: Record<Role, string> = { staff: 'roles.staff', finance: 'roles.finance', manager: 'roles.manager' };
+
+export type NavItem = { to: string; labelKey: string; permission: Permission; reloadDocument?: boolean };
 
 // The terminal loads Stripe.js, which the CSP allows only on that document: reach it by a full page load.
 export const NAVIGATION: NavItem[] = [
-  { to: '/dashboard', label: 'Dashboard', permission: 'dashboard:view' },
-  { to: '/terminal', label: 'Terminal', permission: 'terminal:charge', reloadDocument: true },
-  { to: '/invoices', label: 'Invoices', permission: 'invoice:read' },
-  { to: '/settings/users', label: 'Users', permission: 'user:manage' },
-  { to: '/audit', label: 'Audit log', permission: 'audit:read' },
+  { to: '/dashboard', labelKey: 'nav.dashboard', permission: 'dashboard:view' },
+  { to: '/terminal', labelKey: 'nav.terminal', permission: 'terminal:charge', reloadDocument: true },
+  { to: '/invoices', labelKey: 'nav.invoices', permission: 'invoice:read' },
+  { to: '/settings/users', labelKey: 'nav.users', permission: 'user:manage' },
+  { to: '/audit', labelKey: 'nav.audit', permission: 'audit:read' },
 ];
 
 export function navigationFor(role: Role) {

@@ -1,31 +1,34 @@
+import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { ROLES } from '../db/schema';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password-rules';
 
-export const PasswordSchema = z
-  .string({ required_error: 'Enter a password.' })
-  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
-  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters.`);
+export function passwordSchema(t: TFunction) {
+  return z
+    .string({ required_error: t('validation.password.required') })
+    .min(PASSWORD_MIN, t('validation.password.min', { count: PASSWORD_MIN }))
+    .max(PASSWORD_MAX, t('validation.password.max', { count: PASSWORD_MAX }));
+}
 
-export const RoleSchema = z.enum(ROLES, { errorMap: () => ({ message: 'Choose staff, finance or manager.' }) });
+function roleSchema(t: TFunction) {
+  return z.enum(ROLES, { errorMap: () => ({ message: t('validation.role') }) });
+}
 
-export const CreateUserSchema = z.object({
-  email: z
-    .string({ required_error: 'Enter an email address.' })
-    .trim()
-    .toLowerCase()
-    .max(254)
-    .email('Enter a valid email address.'),
-  name: z.string({ required_error: 'Enter a name.' }).trim().min(1, 'Enter a name.').max(120),
-  role: RoleSchema,
-  password: PasswordSchema,
-});
+export function createUserSchema(t: TFunction) {
+  return z.object({
+    email: z.string({ required_error: t('validation.email') }).trim().toLowerCase().max(254).email(t('validation.email')),
+    name: z.string({ required_error: t('validation.name') }).trim().min(1, t('validation.name')).max(120),
+    role: roleSchema(t),
+    password: passwordSchema(t),
+  });
+}
 
-export const ChangeRoleSchema = z.object({ intent: z.literal('change-role'), role: RoleSchema });
-export const ResetPasswordSchema = z.object({ intent: z.literal('reset-password'), password: PasswordSchema });
-export const DisableSchema = z.object({ intent: z.literal('disable') });
-export const EnableSchema = z.object({ intent: z.literal('enable') });
-
-export const ResumeChargingSchema = z.object({ intent: z.literal('resume-charging') });
-
-export const UserActionSchema = z.discriminatedUnion('intent', [ChangeRoleSchema, ResetPasswordSchema, DisableSchema, EnableSchema, ResumeChargingSchema]);
+export function userActionSchema(t: TFunction) {
+  return z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('change-role'), role: roleSchema(t) }),
+    z.object({ intent: z.literal('reset-password'), password: passwordSchema(t) }),
+    z.object({ intent: z.literal('disable') }),
+    z.object({ intent: z.literal('enable') }),
+    z.object({ intent: z.literal('resume-charging') }),
+  ]);
+}

@@ -25,6 +25,7 @@ export function getUserForAdmin({ id }: { id: number }) {
   );
 }
 
+/** `error` is a translation key. */
 export type UserChangeResult = { ok: true; id: number } | { ok: false; field?: string; error: string };
 
 export async function createUser(
@@ -37,7 +38,7 @@ export async function createUser(
   return db.transaction(
     (tx) => {
       if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-        return { ok: false, field: 'email', error: 'A user with this email already exists.' };
+        return { ok: false, field: 'email', error: 'users.errors.emailTaken' };
       }
       const now = Date.now();
       const { id } = tx
@@ -67,10 +68,10 @@ export function changeUserRole({ id, role }: { id: number; role: Role }, actor: 
   return db.transaction(
     (tx) => {
       const user = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'User not found.' };
+      if (!user) return { ok: false, error: 'users.errors.notFound' };
       if (user.role === role) return { ok: true, id };
       if (user.role === 'manager' && !user.disabledAt && isLastActiveManager(tx, id)) {
-        return { ok: false, field: 'role', error: 'Keyed needs at least one active manager.' };
+        return { ok: false, field: 'role', error: 'users.errors.lastManager' };
       }
       tx.update(users).set({ role, updatedAt: Date.now() }).where(eq(users.id, id)).run();
       audit({ actorUserId: actor.id, action: 'user.role_changed', subjectType: 'user', subjectId: id, ip: actor.ip, details: { from: user.role, to: role } }, tx);
@@ -86,10 +87,10 @@ export function setUserDisabled({ id, disabled }: { id: number; disabled: boolea
   return db.transaction(
     (tx) => {
       const user = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'User not found.' };
-      if (disabled && id === actor.id) return { ok: false, error: 'You cannot disable your own account.' };
+      if (!user) return { ok: false, error: 'users.errors.notFound' };
+      if (disabled && id === actor.id) return { ok: false, error: 'users.errors.disableSelf' };
       if (disabled && user.role === 'manager' && !user.disabledAt && isLastActiveManager(tx, id)) {
-        return { ok: false, error: 'Keyed needs at least one active manager.' };
+        return { ok: false, error: 'users.errors.lastManager' };
       }
       const now = Date.now();
       tx.update(users).set({ disabledAt: disabled ? now : null, updatedAt: now }).where(eq(users.id, id)).run();
@@ -108,7 +109,7 @@ export async function resetUserPassword({ id, password }: { id: number; password
   return db.transaction(
     (tx) => {
       const user = tx.select({ id: users.id }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'User not found.' };
+      if (!user) return { ok: false, error: 'users.errors.notFound' };
       tx.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.id, id)).run();
       const endedSessions = deleteUserSessions(id);
       audit({ actorUserId: actor.id, action: 'user.password_reset', subjectType: 'user', subjectId: id, ip: actor.ip, details: { endedSessions } }, tx);
@@ -116,4 +117,8 @@ export async function resetUserPassword({ id, password }: { id: number; password
     },
     { behavior: 'immediate' },
   );
+}
+
+export function saveUserLocale({ userId, locale }: { userId: number; locale: 'en' | 'fr-CA' }) {
+  getDb().update(users).set({ locale }).where(eq(users.id, userId)).run();
 }

@@ -3,7 +3,8 @@
 // The password comes from --password, the KEYED_NEW_PASSWORD variable, or a hidden prompt.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { CreateUserSchema } from '../app/user-form';
+import { fixedT } from '../app/i18n';
+import { createUserSchema } from '../app/user-form';
 import { closeDb, getSqlite } from '../app/db.server';
 import { getEnv } from '../app/env.server';
 import { createUser } from '../app/users.server';
@@ -32,7 +33,8 @@ async function main() {
     },
   });
   const password = values.password ?? process.env.KEYED_NEW_PASSWORD ?? (await promptPassword());
-  const parsed = CreateUserSchema.safeParse({
+  const t = fixedT('en');
+  const parsed = createUserSchema(t).safeParse({
     email: values.email,
     name: values.name ?? values.email?.split('@')[0],
     role: values.role,
@@ -47,7 +49,7 @@ async function main() {
   const result = await createUser(parsed.data, null);
   closeDb();
   if (!result.ok) {
-    console.error(result.error);
+    console.error(t(result.error));
     process.exit(1);
   }
   console.log(`Created ${parsed.data.role} ${parsed.data.email} (user ${result.id}).`);

@@ -6,7 +6,10 @@ import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, invoices } from '../db/schema';
 import { getDb } from '~/db.server';
-import { InvoiceFormSchema } from '~/invoice-form';
+import { createInstance } from 'i18next';
+import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { fixedT, i18nConfig } from '~/i18n';
+import { invoiceFormSchema } from '~/invoice-form';
 import { createInvoice, getInvoice, listInvoices, voidInvoice } from '~/invoices.server';
 import { formatMoney, parseAmount } from '~/money';
 import InvoicePage, { action as invoiceAction, loader as invoiceLoader } from '~/routes/invoices.$id';
@@ -21,7 +24,7 @@ const valid = { customerName: 'Ada Lovelace', customerEmail: 'ada@example.com', 
 function validate(overrides: Record<string, string>) {
   const form = new FormData();
   for (const [k, v] of Object.entries({ ...valid, ...overrides })) form.set(k, v);
-  return parseWithZod(form, { schema: InvoiceFormSchema });
+  return parseWithZod(form, { schema: invoiceFormSchema({ t: fixedT('en'), locale: 'en' }) });
 }
 
 describe('amount parsing', () => {
@@ -54,8 +57,8 @@ describe('invoice validation', () => {
     ['12.345', 'Use at most two decimal places.'],
     ['-1', 'The amount must be positive.'],
     ['0.49', "Stripe's minimum card charge is $0.50 USD."],
-    ['1e3', 'Enter the amount as a number, like 1099.00.'],
-    ['abc', 'Enter the amount as a number, like 1099.00.'],
+    ['1e3', 'Enter the amount as a number, like 1,099.00.'],
+    ['abc', 'Enter the amount as a number, like 1,099.00.'],
     ['1000000.00', 'The most one card charge can be is $999,999.99 USD.'],
     ['99999999999999999999', 'That amount is too large.'],
     ['', 'Enter an amount.'],
@@ -106,7 +109,12 @@ describe('invoice validation', () => {
     const request = await requestAs(finance.id, `/invoices/${id}`);
     const data = await (await respond(() => invoiceLoader({ request, params: { id: String(id) }, context: {} }))).json();
     const Stub = createRemixStub([{ id: 'invoice', path: '/invoices/:id', Component: InvoicePage, loader: () => data }]);
-    const html = renderToString(createElement(Stub, { initialEntries: [`/invoices/${id}`], hydrationData: { loaderData: { invoice: data } } }));
+    const i18n = createInstance();
+    await i18n.use(initReactI18next).init({ ...i18nConfig, lng: 'en' });
+    const html = renderToString(
+      createElement(I18nextProvider, { i18n }, createElement(Stub, { initialEntries: [`/invoices/${id}`], hydrationData: { loaderData: { invoice: data } } })),
+    );
+    expect(html).toContain('Payment attempts');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).toContain('&lt;b&gt;bold&lt;/b&gt;');
     expect(html).not.toContain('<script>alert');

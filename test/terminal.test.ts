@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, invoices, paymentAttempts, users, webhookEvents } from '../db/schema';
-import { AUTHENTICATION_REQUIRED_MESSAGE, UNKNOWN_OUTCOME_MESSAGE } from '~/charge-messages';
+import { fixedT } from '~/i18n';
 import { getDb } from '~/db.server';
 import { getEnv } from '~/env.server';
 import { createInvoice } from '~/invoices.server';
@@ -15,6 +15,8 @@ import { useTestDatabase } from './helpers/database';
 import { useSandbox } from './helpers/sandbox';
 import { createTestUser, requestAs, respond } from './helpers/users';
 
+const en = fixedT('en');
+const AUTHENTICATION_REQUIRED_MESSAGE = "This card needs the bank's authentication (3-D Secure), which this terminal cannot do over the phone. Ask for a different card.";
 const WEBHOOK_SECRET = 'whsec_keyedterminaltestsecret';
 useTestDatabase({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: undefined, STRIPE_PUBLISHABLE_KEY: undefined, ALLOWED_CARD_COUNTRIES: undefined });
 const sandbox = useSandbox();
@@ -37,7 +39,9 @@ async function outcomeAfter(userId: number, response: Response) {
   const location = response.headers.get('Location')!;
   const request = await requestAs(userId, location);
   const data = await (await respond(() => terminalLoader({ request, params: {}, context: {} }))).json();
-  return data.attempt as { status: string; staffMessage: string | null; authenticationRequired: boolean; failureCode: string | null; declineCode: string | null; cardLast4: string; stripePaymentIntentId: string | null; receiptEmail: string | null };
+  // The words staff read, in English, as the terminal renders them.
+  const staffMessage = data.attempt.messageKey ? en(data.attempt.messageKey, { countries: data.allowedCountries }) : null;
+  return { ...data.attempt, staffMessage } as { status: string; staffMessage: string | null; authenticationRequired: boolean; failureCode: string | null; declineCode: string | null; cardLast4: string; stripePaymentIntentId: string | null; receiptEmail: string | null };
 }
 
 async function intentsInSandbox() {
@@ -217,7 +221,7 @@ describe('no lost outcome', () => {
     const outcome = await outcomeAfter(staff.id, response);
     expect(outcome.status).toBe('unknown');
     expect(invoiceStatus(invoice.id)).toBe('processing');
-    expect(UNKNOWN_OUTCOME_MESSAGE).toContain('Do not re-enter the card');
+    expect(en('charge.unknownOutcome')).toBe('We could not confirm the result. Do not re-enter the card — Keyed is checking with Stripe.');
     expect(await intentsInSandbox()).toHaveLength(1);
 
     const report = await reconcileAttempts({ minAgeMs: 0 });

@@ -2,6 +2,7 @@ import { CardElement, Elements, useElements, useStripe } from '@stripe/react-str
 import type { Stripe, StripeCardElementChangeEvent } from '@stripe/stripe-js';
 import { loadStripe } from '@stripe/stripe-js/pure';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 
 export type StripeJsConfig = { publishableKey: string; scriptUrl: string | null };
 
@@ -19,7 +20,7 @@ function getStripePromise(config: StripeJsConfig) {
           const script = document.createElement('script');
           script.src = config.scriptUrl!;
           script.onload = () => resolve();
-          script.onerror = () => reject(new Error('Could not load the card form.'));
+          script.onerror = () => reject(new Error('Stripe.js failed to load'));
           document.head.appendChild(script);
         });
       }
@@ -42,23 +43,26 @@ export type CardFormProps = {
 };
 
 export function CardForm(props: CardFormProps) {
+  const { t, i18n } = useTranslation();
   const [stripe, setStripe] = useState<Promise<Stripe | null> | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
   useEffect(() => {
     const promise = getStripePromise(props.config);
-    promise.catch((error: unknown) => setLoadError(error instanceof Error ? error.message : 'Could not load the card form.'));
+    promise.catch(() => setLoadFailed(true));
     setStripe(promise);
   }, [props.config]);
-  if (loadError) return <p role="alert" className="text-sm text-red-700">{loadError} Reload the page to try again.</p>;
-  if (!stripe) return <p className="text-sm text-slate-600">Loading the secure card form…</p>;
+  if (loadFailed) return <p role="alert" className="text-sm text-red-700">{t('cardForm.loadFailed')}</p>;
+  if (!stripe) return <p className="text-sm text-slate-600">{t('cardForm.loading')}</p>;
   return (
-    <Elements stripe={stripe}>
+    // The card fields speak the page's language too (Stripe Elements and the sandbox both take a locale).
+    <Elements stripe={stripe} options={{ locale: i18n.language === 'fr-CA' ? 'fr-CA' : 'en' }} key={i18n.language}>
       <CardFields {...props} />
     </Elements>
   );
 }
 
 function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormProps) {
+  const { t } = useTranslation();
   const stripe = useStripe();
   const elements = useElements();
   const [cardState, setCardState] = useState<{ complete: boolean; error: string | null }>({ complete: false, error: null });
@@ -76,12 +80,12 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
     const card = elements.getElement(CardElement);
     if (!card) return;
     if (!name.trim()) {
-      setNameError('Enter the name on the card.');
+      setNameError(t('cardForm.nameRequired'));
       return;
     }
     setNameError(null);
     if (!cardState.complete) {
-      setCardState((s) => ({ ...s, error: s.error ?? 'Enter the complete card number, expiry date, security code and postal code.' }));
+      setCardState((s) => ({ ...s, error: s.error ?? t('cardForm.incomplete') }));
       card.focus();
       return;
     }
@@ -90,7 +94,8 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
     try {
       const { paymentMethod, error } = await stripe.createPaymentMethod({ type: 'card', card, billing_details: { name: name.trim() } });
       if (error || !paymentMethod) {
-        setCardState({ complete: false, error: error?.message ?? 'The card could not be read. Check the details.' });
+        // Stripe.js words its own errors in the Elements locale.
+        setCardState({ complete: false, error: error?.message ?? t('cardForm.unreadable') });
         submitting.current = false;
         return;
       }
@@ -101,10 +106,10 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
   }
 
   return (
-    <form onSubmit={handleSubmit} className="space-y-4" aria-label="Card payment" noValidate>
+    <form onSubmit={handleSubmit} className="space-y-4" aria-label={t('cardForm.label')} noValidate>
       <div>
         <label htmlFor="cardholder-name" className="field-label">
-          Name on card
+          {t('cardForm.name')}
         </label>
         <input
           id="cardholder-name"
@@ -123,7 +128,7 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
       </div>
       <div>
         <span id="card-label" className="field-label">
-          Card
+          {t('terminal.card')}
         </span>
         <div className="mt-1 rounded-md bg-white px-3 py-3 shadow-sm ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-indigo-600" aria-labelledby="card-label">
           <CardElement
@@ -139,10 +144,10 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
         {working ? (
           <>
             <span className="h-4 w-4 animate-spin rounded-full border-2 border-white border-t-transparent" aria-hidden="true" />
-            Charging {amountLabel}…
+            {t('terminal.charging', { amount: amountLabel })}
           </>
         ) : (
-          `Charge ${amountLabel}`
+          t('terminal.chargeButton', { amount: amountLabel })
         )}
       </button>
     </form>

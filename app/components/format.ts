@@ -1,6 +1,8 @@
+import { intlLocale } from '../i18n';
+
 // Times render in UTC with the zone named, so the server's HTML and the browser's hydration agree.
-export function formatDateTime(ms: number, locale = 'en-US') {
-  return new Intl.DateTimeFormat(locale, {
+export function formatDateTime(ms: number, locale = 'en') {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -11,6 +13,10 @@ export function formatDateTime(ms: number, locale = 'en-US') {
   }).format(ms);
 }
 
-export function formatDate(ms: number, locale = 'en-US') {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+export function formatDate(ms: number, locale = 'en') {
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(ms);
+}
+
+export function formatNumber(n: number, locale = 'en') {
+  return new Intl.NumberFormat(intlLocale(locale)).format(n);
 }

@@ -1,12 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
-import { formatDateTime } from '~/components/format';
+import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { listAuditEvents } from '~/audit.server';
+import { pageTitle } from '~/page-title';
 
-export const meta: MetaFunction = () => [{ title: 'Audit log · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.audit');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'audit:read');
@@ -16,25 +18,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function AuditPage() {
   const { events, nextBeforeId } = useLoaderData<typeof loader>();
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <div className="space-y-5">
-      <h1 className="text-2xl font-bold tracking-tight">Audit log</h1>
+      <h1 className="text-2xl font-bold tracking-tight">{t('nav.audit')}</h1>
       <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">Audit events, newest first</caption>
+          <caption className="sr-only">{t('audit.caption')}</caption>
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="table-head">When</th>
-              <th scope="col" className="table-head">Who</th>
-              <th scope="col" className="table-head">What</th>
-              <th scope="col" className="table-head">Subject</th>
-              <th scope="col" className="table-head">Details</th>
+              <th scope="col" className="table-head">{t('audit.when')}</th>
+              <th scope="col" className="table-head">{t('audit.who')}</th>
+              <th scope="col" className="table-head">{t('audit.what')}</th>
+              <th scope="col" className="table-head">{t('audit.subject')}</th>
+              <th scope="col" className="table-head">{t('audit.details')}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {events.map((event) => (
               <tr key={event.id}>
-                <td className="table-cell">{formatDateTime(event.at)}</td>
+                <td className="table-cell">{format.dateTime(event.at)}</td>
                 <td className="table-cell">{event.actorEmail ?? '—'}</td>
                 <td className="table-cell"><code className="text-xs">{event.action}</code></td>
                 <td className="table-cell">{event.subjectType ? `${event.subjectType} ${event.subjectId}` : '—'}</td>
@@ -46,7 +50,7 @@ export default function AuditPage() {
       </div>
       {nextBeforeId ? (
         <Link to={`?before=${nextBeforeId}`} className="btn-secondary">
-          Older events
+          {t('audit.older')}
         </Link>
       ) : null}
     </div>

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
+import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { countInvoicesByStatus } from '~/invoices.server';
-import { formatMoney } from '~/money';
+import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
 
-export const meta: MetaFunction = () => [{ title: 'Dashboard · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.dashboard');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'dashboard:view');
@@ -16,53 +18,55 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Dashboard() {
   const { user, invoiceTotals } = useLoaderData<typeof loader>();
-  const open = invoiceTotals.filter((t) => t.status === 'open');
-  const openCount = open.reduce((n, t) => n + t.n, 0);
+  const { t } = useTranslation();
+  const format = useFormat();
+  const open = invoiceTotals.filter((total) => total.status === 'open');
+  const openCount = open.reduce((n, total) => n + total.n, 0);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold tracking-tight">Good to see you, {user.name.split(' ')[0]}</h1>
+      <h1 className="text-2xl font-bold tracking-tight">{t('dashboard.greeting', { name: user.name.split(' ')[0] })}</h1>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <section className="card" aria-labelledby="open-invoices">
           <h2 id="open-invoices" className="text-sm font-medium text-slate-600">
-            Open invoices
+            {t('dashboard.openInvoices')}
           </h2>
-          <p className="mt-1 text-3xl font-semibold">{openCount}</p>
+          <p className="mt-1 text-3xl font-semibold">{format.number(openCount)}</p>
           <ul className="mt-1 text-sm text-slate-700">
-            {open.map((t) => (
-              <li key={t.currency}>{formatMoney(t.amount, t.currency)} due</li>
+            {open.map((total) => (
+              <li key={total.currency}>{t('dashboard.due', { amount: format.money(total.amount, total.currency) })}</li>
             ))}
           </ul>
         </section>
         {can(user.role, 'terminal:charge') ? (
           <section className="card" aria-labelledby="take-payment">
             <h2 id="take-payment" className="text-sm font-medium text-slate-600">
-              Take a payment
+              {t('dashboard.takePayment')}
             </h2>
-            <p className="mt-1 text-sm text-slate-700">Pick an invoice and key in the customer's card.</p>
+            <p className="mt-1 text-sm text-slate-700">{t('dashboard.takePaymentBody')}</p>
             <a href="/terminal" className="btn-primary mt-3">
-              Open the terminal
+              {t('dashboard.openTerminal')}
             </a>
           </section>
         ) : null}
         {can(user.role, 'invoice:write') ? (
           <section className="card" aria-labelledby="new-invoice">
             <h2 id="new-invoice" className="text-sm font-medium text-slate-600">
-              Invoices
+              {t('nav.invoices')}
             </h2>
-            <p className="mt-1 text-sm text-slate-700">Create an invoice for a phone order.</p>
+            <p className="mt-1 text-sm text-slate-700">{t('dashboard.newInvoiceBody')}</p>
             <Link to="/invoices/new" className="btn-secondary mt-3">
-              New invoice
+              {t('invoices.new')}
             </Link>
           </section>
         ) : null}
         {can(user.role, 'user:manage') ? (
           <section className="card" aria-labelledby="team">
             <h2 id="team" className="text-sm font-medium text-slate-600">
-              Team
+              {t('dashboard.team')}
             </h2>
-            <p className="mt-1 text-sm text-slate-700">Add staff, change roles and disable accounts.</p>
+            <p className="mt-1 text-sm text-slate-700">{t('dashboard.teamBody')}</p>
             <Link to="/settings/users" className="btn-secondary mt-3">
-              Manage users
+              {t('dashboard.manageUsers')}
             </Link>
           </section>
         ) : null}

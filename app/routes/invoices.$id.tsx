@@ -1,18 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
-import { formatDateTime } from '~/components/format';
-import { StatusBadge } from '~/components/status-badge';
+import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
+import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
 import { notFound, requireIdParam } from '~/http.server';
+import { getT } from '~/i18n.server';
 import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices.server';
-import { formatMoney } from '~/money';
+import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
 import { redirectWithToast } from '~/toast.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.invoice.number ?? 'Invoice'} · Keyed` }];
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, 'titles.invoice', { number: data?.invoice.number ?? '' });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'invoice:read');
@@ -30,24 +32,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'invoice:write');
   const id = requireIdParam(params.id);
+  const { t } = await getT(request);
   const form = await request.formData();
-  if (form.get('intent') !== 'void') return json({ error: 'Unknown action.' }, { status: 400 });
+  if (form.get('intent') !== 'void') return json({ error: t('errors.unknownAction') }, { status: 400 });
   const result = voidInvoice({ id }, { id: user.id, ip: clientIp(request) });
   if (!result.ok && result.reason === 'not_found') throw notFound();
   if (!result.ok) {
-    return json({ error: `Only open invoices can be voided; this one is ${result.status?.replace('_', ' ')}.` }, { status: 409 });
+    return json({ error: t('invoice.voidNotOpen', { status: t(STATUS_LABEL_KEYS[result.status ?? 'void']!) }) }, { status: 409 });
   }
-  return redirectWithToast(`/invoices/${id}`, { kind: 'success', message: 'Invoice voided.' });
+  return redirectWithToast(`/invoices/${id}`, { kind: 'success', message: t('invoice.voided') });
 }
 
 export default function InvoicePage() {
   const { invoice, attempts, canVoid, canCharge } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <div className="max-w-3xl space-y-5">
       <p className="text-sm">
         <Link to="/invoices" className="text-indigo-700 hover:underline">
-          ← Invoices
+          ← {t('nav.invoices')}
         </Link>
       </p>
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -57,69 +63,74 @@ export default function InvoicePage() {
         <div className="flex gap-2">
           {canCharge ? (
             <a href={`/terminal?invoice=${invoice.id}`} className="btn-primary">
-              Charge {formatMoney(invoice.amount, invoice.currency)}
+              {t('terminal.chargeButton', { amount: format.money(invoice.amount, invoice.currency) })}
             </a>
           ) : null}
           {canVoid ? (
-            <Form method="post" onSubmit={(event) => { if (!confirm(`Void ${invoice.number}? It can no longer be charged.`)) event.preventDefault(); }}>
+            <Form method="post" onSubmit={(event) => { if (!confirm(t('invoice.voidConfirm', { number: invoice.number }))) event.preventDefault(); }}>
               <input type="hidden" name="intent" value="void" />
               <button type="submit" className="btn-danger" disabled={navigation.state !== 'idle'}>
-                Void invoice
+                {t('invoice.void')}
               </button>
             </Form>
           ) : null}
         </div>
       </div>
+      {actionData?.error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {actionData.error}
+        </p>
+      ) : null}
       <dl className="card grid gap-4 sm:grid-cols-2">
         <div>
-          <dt className="text-sm text-slate-600">Amount</dt>
-          <dd className="text-xl font-semibold tabular-nums">{formatMoney(invoice.amount, invoice.currency)}</dd>
-          {invoice.amountRefunded > 0 ? <dd className="text-sm text-slate-700">{formatMoney(invoice.amountRefunded, invoice.currency)} refunded</dd> : null}
+          <dt className="text-sm text-slate-600">{t('invoices.amount')}</dt>
+          <dd className="text-xl font-semibold tabular-nums">{format.money(invoice.amount, invoice.currency)}</dd>
+          {invoice.amountRefunded > 0 ? <dd className="text-sm text-slate-700">{t('invoice.refunded', { amount: format.money(invoice.amountRefunded, invoice.currency) })}</dd> : null}
         </div>
         <div>
-          <dt className="text-sm text-slate-600">Customer</dt>
+          <dt className="text-sm text-slate-600">{t('invoices.customer')}</dt>
           <dd className="font-medium">{invoice.customerName}</dd>
           {invoice.customerEmail ? <dd className="text-sm">{invoice.customerEmail}</dd> : null}
           {invoice.customerPhone ? <dd className="text-sm">{invoice.customerPhone}</dd> : null}
         </div>
         <div className="sm:col-span-2">
-          <dt className="text-sm text-slate-600">Description</dt>
+          <dt className="text-sm text-slate-600">{t('invoiceForm.description')}</dt>
           <dd className="whitespace-pre-line">{invoice.description}</dd>
         </div>
         <div>
-          <dt className="text-sm text-slate-600">Created</dt>
-          <dd>{formatDateTime(invoice.createdAt)}</dd>
+          <dt className="text-sm text-slate-600">{t('invoices.created')}</dt>
+          <dd>{format.dateTime(invoice.createdAt)}</dd>
         </div>
         {invoice.paidAt ? (
           <div>
-            <dt className="text-sm text-slate-600">Paid</dt>
-            <dd>{formatDateTime(invoice.paidAt)}</dd>
+            <dt className="text-sm text-slate-600">{t('invoice.paidAt')}</dt>
+            <dd>{format.dateTime(invoice.paidAt)}</dd>
           </div>
         ) : null}
         {invoice.voidedAt ? (
           <div>
-            <dt className="text-sm text-slate-600">Voided</dt>
-            <dd>{formatDateTime(invoice.voidedAt)}</dd>
+            <dt className="text-sm text-slate-600">{t('invoice.voidedAt')}</dt>
+            <dd>{format.dateTime(invoice.voidedAt)}</dd>
           </div>
         ) : null}
       </dl>
       <section aria-labelledby="attempts-title" className="space-y-2">
         <h2 id="attempts-title" className="text-lg font-semibold">
-          Payment attempts
+          {t('invoice.attempts')}
         </h2>
         {attempts.length === 0 ? (
-          <p className="text-sm text-slate-600">No payment has been attempted on this invoice yet.</p>
+          <p className="text-sm text-slate-600">{t('invoice.noAttempts')}</p>
         ) : (
           <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
             {attempts.map((attempt) => (
               <li key={attempt.id} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
                 <StatusBadge status={attempt.status} />
-                <span className="tabular-nums">{formatMoney(attempt.amount, attempt.currency)}</span>
+                <span className="tabular-nums">{format.money(attempt.amount, attempt.currency)}</span>
                 {attempt.cardBrand ? <span>{attempt.cardBrand} ···· {attempt.cardLast4}</span> : null}
                 {attempt.declineCode || attempt.failureCode ? (
                   <code className="rounded bg-slate-100 px-1 text-xs">{attempt.declineCode ?? attempt.failureCode}</code>
                 ) : null}
-                <span className="ml-auto text-slate-600">{formatDateTime(attempt.createdAt)}</span>
+                <span className="ml-auto text-slate-600">{format.dateTime(attempt.createdAt)}</span>
               </li>
             ))}
           </ul>

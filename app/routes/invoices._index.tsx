@@ -1,16 +1,17 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { INVOICE_STATUSES } from '../../db/schema';
 import { ErrorPage } from '~/components/error-page';
-import { formatDate } from '~/components/format';
-import { StatusBadge } from '~/components/status-badge';
+import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
+import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { listInvoices, parseInvoiceFilter } from '~/invoices.server';
-import { formatMoney } from '~/money';
+import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
 
-export const meta: MetaFunction = () => [{ title: 'Invoices · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.invoices');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'invoice:read');
@@ -26,6 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function InvoicesPage() {
   const { rows, total, page, pageCount, filter, canCreate, canCharge } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
+  const { t } = useTranslation();
+  const format = useFormat();
   const pageLink = (n: number) => {
     const next = new URLSearchParams(searchParams);
     next.set('page', String(n));
@@ -34,48 +37,48 @@ export default function InvoicesPage() {
   return (
     <div className="space-y-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-2xl font-bold tracking-tight">Invoices</h1>
+        <h1 className="text-2xl font-bold tracking-tight">{t('nav.invoices')}</h1>
         {canCreate ? (
           <Link to="/invoices/new" className="btn-primary">
-            New invoice
+            {t('invoices.new')}
           </Link>
         ) : null}
       </div>
       <Form method="get" className="flex flex-wrap items-end gap-3" role="search">
         <div className="min-w-64 flex-1">
           <label htmlFor="q" className="field-label">
-            Search
+            {t('invoices.search')}
           </label>
-          <input id="q" name="q" type="search" defaultValue={filter.q ?? ''} placeholder="Number, customer, email or phone" className="field-input" />
+          <input id="q" name="q" type="search" defaultValue={filter.q ?? ''} placeholder={t('invoices.searchPlaceholder')} className="field-input" />
         </div>
         <div>
           <label htmlFor="status" className="field-label">
-            Status
+            {t('invoices.status')}
           </label>
           <select id="status" name="status" defaultValue={filter.status ?? ''} className="field-input">
-            <option value="">Any status</option>
+            <option value="">{t('invoices.anyStatus')}</option>
             {INVOICE_STATUSES.map((s) => (
               <option key={s} value={s}>
-                {s.replace('_', ' ')}
+                {t(STATUS_LABEL_KEYS[s]!)}
               </option>
             ))}
           </select>
         </div>
         <button type="submit" className="btn-secondary">
-          Search
+          {t('invoices.searchButton')}
         </button>
       </Form>
       <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">Invoices, newest first</caption>
+          <caption className="sr-only">{t('invoices.caption')}</caption>
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="table-head">Number</th>
-              <th scope="col" className="table-head">Customer</th>
-              <th scope="col" className="table-head text-right">Amount</th>
-              <th scope="col" className="table-head">Status</th>
-              <th scope="col" className="table-head">Created</th>
-              <th scope="col" className="table-head"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="table-head">{t('invoices.number')}</th>
+              <th scope="col" className="table-head">{t('invoices.customer')}</th>
+              <th scope="col" className="table-head text-right">{t('invoices.amount')}</th>
+              <th scope="col" className="table-head">{t('invoices.status')}</th>
+              <th scope="col" className="table-head">{t('invoices.created')}</th>
+              <th scope="col" className="table-head"><span className="sr-only">{t('invoices.actions')}</span></th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -90,13 +93,13 @@ export default function InvoicesPage() {
                   <div>{invoice.customerName}</div>
                   {invoice.customerEmail ? <div className="text-xs text-slate-600">{invoice.customerEmail}</div> : null}
                 </td>
-                <td className="table-cell text-right tabular-nums">{formatMoney(invoice.amount, invoice.currency)}</td>
+                <td className="table-cell text-right tabular-nums">{format.money(invoice.amount, invoice.currency)}</td>
                 <td className="table-cell"><StatusBadge status={invoice.status} /></td>
-                <td className="table-cell">{formatDate(invoice.createdAt)}</td>
+                <td className="table-cell">{format.date(invoice.createdAt)}</td>
                 <td className="table-cell text-right">
                   {canCharge && invoice.status === 'open' ? (
-                    <a href={`/terminal?invoice=${invoice.id}`} className="btn-secondary py-1" aria-label={`Charge ${invoice.number}`}>
-                      Charge
+                    <a href={`/terminal?invoice=${invoice.id}`} className="btn-secondary py-1" aria-label={t('invoices.chargeLabel', { number: invoice.number })}>
+                      {t('invoices.charge')}
                     </a>
                   ) : null}
                 </td>
@@ -105,20 +108,18 @@ export default function InvoicesPage() {
             {rows.length === 0 ? (
               <tr>
                 <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-600">
-                  No invoices match.
+                  {t('invoices.noMatch')}
                 </td>
               </tr>
             ) : null}
           </tbody>
         </table>
       </div>
-      <nav aria-label="Pagination" className="flex items-center justify-between text-sm text-slate-700">
-        <p>
-          {total} {total === 1 ? 'invoice' : 'invoices'} · page {page} of {pageCount}
-        </p>
+      <nav aria-label={t('invoices.pagination')} className="flex items-center justify-between text-sm text-slate-700">
+        <p>{t('invoices.pageSummary', { count: total, total: format.number(total), page, pageCount })}</p>
         <div className="flex gap-2">
-          {page > 1 ? <Link to={pageLink(page - 1)} className="btn-secondary" rel="prev">Previous</Link> : null}
-          {page < pageCount ? <Link to={pageLink(page + 1)} className="btn-secondary" rel="next">Next</Link> : null}
+          {page > 1 ? <Link to={pageLink(page - 1)} className="btn-secondary" rel="prev">{t('invoices.previous')}</Link> : null}
+          {page < pageCount ? <Link to={pageLink(page + 1)} className="btn-secondary" rel="next">{t('invoices.next')}</Link> : null}
         </div>
       </nav>
     </div>

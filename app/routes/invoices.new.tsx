@@ -1,16 +1,19 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react';
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMetadata } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
 import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
-import { InvoiceFormSchema } from '~/invoice-form';
+import { getT } from '~/i18n.server';
+import { invoiceFormSchema } from '~/invoice-form';
 import { createInvoice } from '~/invoices.server';
+import { pageTitle } from '~/page-title';
 import { redirectWithToast } from '~/toast.server';
 
-export const meta: MetaFunction = () => [{ title: 'New invoice · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.newInvoice');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'invoice:write');
@@ -19,45 +22,50 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'invoice:write');
-  const submission = parseWithZod(await request.formData(), { schema: InvoiceFormSchema });
+  const { t, locale } = await getT(request);
+  const submission = parseWithZod(await request.formData(), { schema: invoiceFormSchema({ t, locale }) });
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
   const invoice = createInvoice(submission.value, { id: user.id, ip: clientIp(request) });
-  return redirectWithToast(`/invoices/${invoice.id}`, { kind: 'success', message: `Invoice ${invoice.number} created.` });
+  return redirectWithToast(`/invoices/${invoice.id}`, { kind: 'success', message: t('invoiceForm.createdToast', { number: invoice.number }) });
 }
 
-export default function NewInvoicePage() {
-  const lastResult = useActionData<typeof action>();
-  const navigation = useNavigation();
-  const [form, fields] = useForm({
-    lastResult,
-    shouldValidate: 'onBlur',
-    shouldRevalidate: 'onInput',
-    defaultValue: { currency: 'usd' },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: InvoiceFormSchema }),
-  });
-  const textField = (field: typeof fields.customerName, label: string, type: 'text' | 'email' | 'tel', autoComplete: string) => (
+function TextField({ field, label, type }: { field: FieldMetadata<string>; label: string; type: 'text' | 'email' | 'tel' }) {
+  return (
     <div>
       <label htmlFor={field.id} className="field-label">
         {label}
       </label>
-      <input {...getInputProps(field, { type })} autoComplete={autoComplete} className="field-input" />
+      <input {...getInputProps(field, { type })} autoComplete="off" className="field-input" />
       <p id={field.errorId} className="field-error">
         {field.errors?.[0]}
       </p>
     </div>
   );
+}
+
+export default function NewInvoicePage() {
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t, i18n } = useTranslation();
+  const [form, fields] = useForm({
+    lastResult,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    defaultValue: { currency: 'usd' },
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: invoiceFormSchema({ t, locale: i18n.language }) }),
+  });
   return (
     <div className="max-w-2xl space-y-5">
-      <h1 className="text-2xl font-bold tracking-tight">New invoice</h1>
+      <h1 className="text-2xl font-bold tracking-tight">{t('invoices.new')}</h1>
       <Form method="post" className="card space-y-4" {...getFormProps(form)}>
-        {textField(fields.customerName, 'Customer name', 'text', 'off')}
+        <TextField field={fields.customerName} label={t('invoiceForm.customerName')} type="text" />
         <div className="grid gap-4 sm:grid-cols-2">
-          {textField(fields.customerEmail, 'Customer email (optional, for the receipt)', 'email', 'off')}
-          {textField(fields.customerPhone, 'Customer phone (optional)', 'tel', 'off')}
+          <TextField field={fields.customerEmail as FieldMetadata<string>} label={t('invoiceForm.customerEmail')} type="email" />
+          <TextField field={fields.customerPhone as FieldMetadata<string>} label={t('invoiceForm.customerPhone')} type="tel" />
         </div>
         <div>
           <label htmlFor={fields.description.id} className="field-label">
-            Description
+            {t('invoiceForm.description')}
           </label>
           <textarea {...getTextareaProps(fields.description)} rows={3} className="field-input" />
           <p id={fields.description.errorId} className="field-error">
@@ -67,20 +75,20 @@ export default function NewInvoicePage() {
         <div className="grid gap-4 sm:grid-cols-2">
           <div>
             <label htmlFor={fields.amount.id} className="field-label">
-              Amount
+              {t('invoiceForm.amount')}
             </label>
-            <input {...getInputProps(fields.amount, { type: 'text' })} inputMode="decimal" placeholder="1099.00" className="field-input" />
+            <input {...getInputProps(fields.amount, { type: 'text' })} inputMode="decimal" placeholder={t('invoiceForm.amountPlaceholder')} className="field-input" />
             <p id={fields.amount.errorId} className="field-error">
               {fields.amount.errors?.[0]}
             </p>
           </div>
           <div>
             <label htmlFor={fields.currency.id} className="field-label">
-              Currency
+              {t('invoiceForm.currency')}
             </label>
             <select {...getSelectProps(fields.currency)} className="field-input">
-              <option value="usd">USD — US dollar</option>
-              <option value="cad">CAD — Canadian dollar</option>
+              <option value="usd">{t('invoiceForm.usd')}</option>
+              <option value="cad">{t('invoiceForm.cad')}</option>
             </select>
             <p id={fields.currency.errorId} className="field-error">
               {fields.currency.errors?.[0]}
@@ -88,7 +96,7 @@ export default function NewInvoicePage() {
           </div>
         </div>
         <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
-          {navigation.state === 'submitting' ? 'Creating…' : 'Create invoice'}
+          {navigation.state === 'submitting' ? t('invoiceForm.creating') : t('invoiceForm.create')}
         </button>
       </Form>
     </div>

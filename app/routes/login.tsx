@@ -3,18 +3,24 @@ import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { ErrorPage } from '~/components/error-page';
 import { getUser, login, safeRedirect } from '~/auth.server';
 import { getEnv } from '~/env.server';
+import { getT } from '~/i18n.server';
+import { pageTitle } from '~/page-title';
 
-export const meta: MetaFunction = () => [{ title: 'Log in · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
 
-const LoginFormSchema = z.object({
-  email: z.string({ required_error: 'Enter your email address.' }).trim().max(254).email('Enter a valid email address.'),
-  password: z.string({ required_error: 'Enter your password.' }).max(128, 'Email or password is incorrect.'),
-  redirectTo: z.string().optional(),
-});
+function loginFormSchema(t: TFunction) {
+  return z.object({
+    email: z.string({ required_error: t('validation.email') }).trim().max(254).email(t('validation.email')),
+    password: z.string({ required_error: t('validation.password.required') }).max(128, t('login.invalid')),
+    redirectTo: z.string().optional(),
+  });
+}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) return redirect('/dashboard');
@@ -23,8 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
-  const submission = parseWithZod(formData, { schema: LoginFormSchema });
+  const { t } = await getT(request);
+  const submission = parseWithZod(await request.formData(), { schema: loginFormSchema(t) });
   if (submission.status !== 'success') {
     return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   }
@@ -32,8 +38,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     const message =
       result.reason === 'throttled'
-        ? `Too many failed attempts. Try again in ${formatWait(result.retryAfterSeconds)}.`
-        : 'Email or password is incorrect.';
+        ? result.retryAfterSeconds < 90
+          ? t('login.throttledSeconds', { count: result.retryAfterSeconds })
+          : t('login.throttledMinutes', { count: Math.ceil(result.retryAfterSeconds / 60) })
+        : t('login.invalid');
     return json(submission.reply({ formErrors: [message], hideFields: ['password'] }), {
       status: result.reason === 'throttled' ? 429 : 400,
     });
@@ -41,25 +49,22 @@ export async function action({ request }: ActionFunctionArgs) {
   return redirect(safeRedirect(submission.value.redirectTo), { headers: result.headers });
 }
 
-function formatWait(seconds: number) {
-  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
-}
-
 export default function LoginPage() {
   const { demoLogins } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     lastResult,
     shouldValidate: 'onBlur',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginFormSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginFormSchema(t) }),
   });
   return (
     <div className="flex min-h-[80vh] items-center justify-center px-4">
       <div className="w-full max-w-sm">
         <h1 className="text-center text-3xl font-bold tracking-tight text-indigo-700">Keyed</h1>
-        <p className="mt-1 text-center text-sm text-slate-600">Virtual terminal — log in to take payments</p>
+        <p className="mt-1 text-center text-sm text-slate-600">{t('login.tagline')}</p>
         <Form method="post" className="card mt-6 space-y-4" {...getFormProps(form)}>
           <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
           {form.errors ? (
@@ -69,7 +74,7 @@ export default function LoginPage() {
           ) : null}
           <div>
             <label htmlFor={fields.email.id} className="field-label">
-              Email
+              {t('login.email')}
             </label>
             <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="username" className="field-input" autoFocus />
             <p id={fields.email.errorId} className="field-error">
@@ -78,7 +83,7 @@ export default function LoginPage() {
           </div>
           <div>
             <label htmlFor={fields.password.id} className="field-label">
-              Password
+              {t('login.password')}
             </label>
             <input {...getInputProps(fields.password, { type: 'password' })} autoComplete="current-password" className="field-input" />
             <p id={fields.password.errorId} className="field-error">
@@ -86,19 +91,19 @@ export default function LoginPage() {
             </p>
           </div>
           <button type="submit" className="btn-primary w-full" disabled={navigation.state === 'submitting'}>
-            {navigation.state === 'submitting' ? 'Logging in…' : 'Log in'}
+            {navigation.state === 'submitting' ? t('login.submitting') : t('login.submit')}
           </button>
         </Form>
         {demoLogins ? (
-          <aside className="mt-4 rounded-md bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200" aria-label="Demo logins">
-            <p className="font-medium text-slate-900">Demo logins (sandbox only)</p>
+          <aside className="mt-4 rounded-md bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200" aria-label={t('login.demoTitle')}>
+            <p className="font-medium text-slate-900">{t('login.demoTitle')}</p>
             <ul className="mt-1 space-y-0.5">
               <li>staff@keyed.test</li>
               <li>finance@keyed.test</li>
               <li>manager@keyed.test</li>
             </ul>
             <p className="mt-1">
-              Password: <code className="rounded bg-slate-100 px-1">{demoLogins.password}</code>
+              {t('login.demoPassword')} <code className="rounded bg-slate-100 px-1">{demoLogins.password}</code>
             </p>
           </aside>
         ) : null}

@@ -2,17 +2,21 @@ import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../db/schema';
 import { ErrorPage } from '~/components/error-page';
 import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
 import { notFound, requireIdParam } from '~/http.server';
-import { UserActionSchema } from '~/user-form';
+import { getT } from '~/i18n.server';
+import { pageTitle } from '~/page-title';
+import { ROLE_LABEL_KEYS } from '~/permissions';
+import { userActionSchema } from '~/user-form';
 import { resumeCharging } from '~/payments.server';
 import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users.server';
 import { redirectWithToast } from '~/toast.server';
 
-export const meta: MetaFunction = () => [{ title: 'User · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.user');
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
@@ -25,7 +29,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
   const id = requireIdParam(params.id);
   if (!getUserForAdmin({ id })) throw notFound();
-  const submission = parseWithZod(await request.formData(), { schema: UserActionSchema });
+  const { t } = await getT(request);
+  const submission = parseWithZod(await request.formData(), { schema: userActionSchema(t) });
   if (submission.status !== 'success') {
     return json({ intent: null, errors: submission.error ?? {} }, { status: 400 });
   }
@@ -39,21 +44,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : value.intent === 'resume-charging'
           ? resumeCharging({ userId: id }, by)
           : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
-  if (!result.ok) return json({ intent: value.intent, errors: { form: [result.error] } }, { status: 400 });
+  if (!result.ok) return json({ intent: value.intent, errors: { form: [t(result.error)] } }, { status: 400 });
   const messages = {
-    'change-role': 'Role changed.',
-    'reset-password': 'Password reset. Their sessions have ended.',
-    disable: 'User disabled. Their sessions have ended.',
-    enable: 'User enabled.',
-    'resume-charging': 'Charging resumed.',
+    'change-role': 'users.toast.roleChanged',
+    'reset-password': 'users.toast.passwordReset',
+    disable: 'users.toast.disabled',
+    enable: 'users.toast.enabled',
+    'resume-charging': 'users.toast.chargingResumed',
   } as const;
-  return redirectWithToast(`/settings/users/${id}`, { kind: 'success', message: messages[value.intent] });
+  return redirectWithToast(`/settings/users/${id}`, { kind: 'success', message: t(messages[value.intent]) });
 }
 
 export default function UserPage() {
   const { user, isSelf } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const busy = navigation.state !== 'idle';
   const errors = (result?.errors ?? {}) as Record<string, string[] | null | undefined>;
   const formError = errors.form?.[0];
@@ -61,12 +67,12 @@ export default function UserPage() {
     <div className="max-w-xl space-y-5">
       <p className="text-sm">
         <Link to="/settings/users" className="text-indigo-700 hover:underline">
-          ← Users
+          ← {t('nav.users')}
         </Link>
       </p>
       <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
       <p className="text-slate-700">
-        {user.email} · {user.disabledAt ? 'disabled' : 'active'}
+        {user.email} · {user.disabledAt ? t('users.disabled') : t('users.active')}
       </p>
       {formError ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
@@ -76,23 +82,23 @@ export default function UserPage() {
       <Form method="post" className="card space-y-3">
         <input type="hidden" name="intent" value="change-role" />
         <label htmlFor="role" className="field-label">
-          Role
+          {t('users.role')}
         </label>
         <select id="role" name="role" defaultValue={user.role} className="field-input">
           {ROLES.map((role) => (
             <option key={role} value={role}>
-              {role}
+              {t(ROLE_LABEL_KEYS[role])}
             </option>
           ))}
         </select>
         <button type="submit" className="btn-secondary" disabled={busy}>
-          Change role
+          {t('users.changeRole')}
         </button>
       </Form>
       <Form method="post" className="card space-y-3">
         <input type="hidden" name="intent" value="reset-password" />
         <label htmlFor="password" className="field-label">
-          New password (8–128 characters)
+          {t('users.newPassword')}
         </label>
         <input
           id="password"
@@ -107,17 +113,17 @@ export default function UserPage() {
           {errors.password?.[0]}
         </p>
         <button type="submit" className="btn-secondary" disabled={busy}>
-          Reset password
+          {t('users.resetPassword')}
         </button>
       </Form>
       {user.chargingPausedAt ? (
         <Form method="post" className="card space-y-3">
           <p className="text-sm text-red-900">
-            Charging was paused automatically after many declined cards in a short time. Check the attempts before resuming.
+            {t('users.pausedExplanation')}
           </p>
           <input type="hidden" name="intent" value="resume-charging" />
           <button type="submit" className="btn-secondary" disabled={busy}>
-            Resume charging
+            {t('users.resumeCharging')}
           </button>
         </Form>
       ) : null}
@@ -125,7 +131,7 @@ export default function UserPage() {
         <Form method="post" className="card">
           <input type="hidden" name="intent" value={user.disabledAt ? 'enable' : 'disable'} />
           <button type="submit" className={user.disabledAt ? 'btn-secondary' : 'btn-danger'} disabled={busy}>
-            {user.disabledAt ? 'Enable user' : 'Disable user and end their sessions'}
+            {user.disabledAt ? t('users.enable') : t('users.disable')}
           </button>
         </Form>
       )}

@@ -3,15 +3,19 @@ import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../db/schema';
 import { ErrorPage } from '~/components/error-page';
 import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
-import { CreateUserSchema } from '~/user-form';
+import { getT } from '~/i18n.server';
+import { pageTitle } from '~/page-title';
+import { ROLE_LABEL_KEYS } from '~/permissions';
+import { createUserSchema } from '~/user-form';
 import { createUser, listUsers } from '~/users.server';
 import { redirectWithToast } from '~/toast.server';
 
-export const meta: MetaFunction = () => [{ title: 'Users · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.users');
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'user:manage');
@@ -20,37 +24,39 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
-  const submission = parseWithZod(await request.formData(), { schema: CreateUserSchema });
+  const { t } = await getT(request);
+  const submission = parseWithZod(await request.formData(), { schema: createUserSchema(t) });
   if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });
   if (!result.ok) {
-    return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [result.error] }, hideFields: ['password'] }), { status: 400 });
+    return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [t(result.error)] }, hideFields: ['password'] }), { status: 400 });
   }
-  return redirectWithToast('/settings/users', { kind: 'success', message: `${submission.value.email} can now log in.` });
+  return redirectWithToast('/settings/users', { kind: 'success', message: t('users.created', { email: submission.value.email }) });
 }
 
 export default function UsersPage() {
   const { users } = useLoaderData<typeof loader>();
   const lastResult = useActionData<typeof action>();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const [form, fields] = useForm({
     lastResult: navigation.state === 'idle' ? lastResult : null,
     shouldValidate: 'onBlur',
     defaultValue: { role: 'staff' },
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateUserSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: createUserSchema(t) }),
   });
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold tracking-tight">Users</h1>
+      <h1 className="text-2xl font-bold tracking-tight">{t('nav.users')}</h1>
       <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
         <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">Everyone who can log in to Keyed</caption>
+          <caption className="sr-only">{t('users.caption')}</caption>
           <thead className="bg-slate-50">
             <tr>
-              <th scope="col" className="table-head">Name</th>
-              <th scope="col" className="table-head">Email</th>
-              <th scope="col" className="table-head">Role</th>
-              <th scope="col" className="table-head">Status</th>
+              <th scope="col" className="table-head">{t('users.name')}</th>
+              <th scope="col" className="table-head">{t('users.email')}</th>
+              <th scope="col" className="table-head">{t('users.role')}</th>
+              <th scope="col" className="table-head">{t('invoices.status')}</th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -62,8 +68,8 @@ export default function UsersPage() {
                   </Link>
                 </td>
                 <td className="table-cell">{user.email}</td>
-                <td className="table-cell">{user.role}</td>
-                <td className="table-cell">{user.disabledAt ? 'disabled' : 'active'}</td>
+                <td className="table-cell">{t(ROLE_LABEL_KEYS[user.role])}</td>
+                <td className="table-cell">{user.disabledAt ? t('users.disabled') : t('users.active')}</td>
               </tr>
             ))}
           </tbody>
@@ -71,14 +77,14 @@ export default function UsersPage() {
       </div>
       <section aria-labelledby="add-user" className="max-w-xl">
         <h2 id="add-user" className="text-lg font-semibold">
-          Add a user
+          {t('users.add')}
         </h2>
         <Form method="post" className="card mt-2 space-y-4" {...getFormProps(form)}>
           {(
             [
-              [fields.name, 'Name', 'text', 'off'],
-              [fields.email, 'Email', 'email', 'off'],
-              [fields.password, 'Temporary password (8–128 characters)', 'password', 'new-password'],
+              [fields.name, t('users.name'), 'text', 'off'],
+              [fields.email, t('users.email'), 'email', 'off'],
+              [fields.password, t('users.temporaryPassword'), 'password', 'new-password'],
             ] as const
           ).map(([field, label, type, autoComplete]) => (
             <div key={field.name}>
@@ -93,18 +99,18 @@ export default function UsersPage() {
           ))}
           <div>
             <label htmlFor={fields.role.id} className="field-label">
-              Role
+              {t('users.role')}
             </label>
             <select {...getSelectProps(fields.role)} className="field-input">
               {ROLES.map((role) => (
                 <option key={role} value={role}>
-                  {role}
+                  {t(ROLE_LABEL_KEYS[role])}
                 </option>
               ))}
             </select>
           </div>
           <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
-            Add user
+            {t('users.addButton')}
           </button>
         </Form>
       </section>

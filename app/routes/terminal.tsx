@@ -3,16 +3,20 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { CardForm } from '~/components/card-form';
 import { ErrorPage } from '~/components/error-page';
-import { formatDateTime } from '~/components/format';
-import { StatusBadge } from '~/components/status-badge';
+import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
+import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { audit, clientIp } from '~/audit.server';
-import { AUTHENTICATION_REQUIRED_MESSAGE, UNKNOWN_OUTCOME_MESSAGE, failureMessageFor, isAuthenticationRequired } from '~/charge-messages';
+import { UNKNOWN_OUTCOME_KEY, failureMessageKey, isAuthenticationRequired } from '~/charge-messages';
+import { getEnv } from '~/env.server';
 import { notFound } from '~/http.server';
+import { getT } from '~/i18n.server';
 import { formatMoney } from '~/money';
+import { pageTitle } from '~/page-title';
 import {
   ATTEMPT_KEY_PATTERN,
   chargeInvoice,
@@ -27,16 +31,16 @@ import { can } from '~/permissions';
 import { reconcileAttempt } from '~/reconciler.server';
 import { getStripeJsConfig } from '~/stripe.server';
 
-export const meta: MetaFunction = () => [{ title: 'Terminal · Keyed' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.terminal');
 
-const IdSchema = z.coerce.number({ invalid_type_error: 'Choose an invoice.' }).int().positive('Choose an invoice.');
+const IdSchema = z.coerce.number().int().positive();
 
 // Deliberately no amount or currency: the server charges the invoice's stored amount.
 const ChargeFormSchema = z.object({
   intent: z.literal('charge'),
-  invoiceId: IdSchema,
-  paymentMethodId: z.string({ required_error: 'The card was not read. Enter it again.' }).regex(/^pm_[A-Za-z0-9_]{3,250}$/, 'The card was not read. Enter it again.'),
-  attemptKey: z.string({ required_error: 'This page is out of date. Reload it.' }).regex(ATTEMPT_KEY_PATTERN, 'This page is out of date. Reload it.'),
+  invoiceId: IdSchema.describe('terminal.errors.chooseInvoice'),
+  paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{3,250}$/).describe('terminal.errors.cardNotRead'),
+  attemptKey: z.string().regex(ATTEMPT_KEY_PATTERN).describe('terminal.errors.staleForm'),
 });
 
 const CheckFormSchema = z.object({ intent: z.literal('check'), attemptId: IdSchema });
@@ -66,9 +70,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
       invoice,
       attempt: attempt && {
         ...attempt,
-        staffMessage: attempt.status === 'failed' || attempt.status === 'blocked' ? (attempt.status === 'blocked' ? attempt.failureMessage : failureMessageFor(attempt)) : null,
+        messageKey: attempt.status === 'failed' || attempt.status === 'blocked' ? failureMessageKey(attempt) : null,
         authenticationRequired: isAuthenticationRequired(attempt),
       },
+      allowedCountries: (getEnv().ALLOWED_CARD_COUNTRIES ?? []).join(', '),
       attemptKey: newAttemptKey(),
       stripeJs: getStripeJsConfig(),
       myCharges: listMyChargesToday({ userId: user.id }),
@@ -82,10 +87,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'terminal:charge');
   const formData = await request.formData();
   const ip = clientIp(request);
+  const { t, locale } = await getT(request);
 
   if (formData.get('intent') === 'check') {
     const submission = parseWithZod(formData, { schema: CheckFormSchema });
-    if (submission.status !== 'success') return json({ error: 'Unknown payment attempt.' }, { status: 400 });
+    if (submission.status !== 'success') return json({ error: t('errors.notFound.title') }, { status: 400 });
     const attempt = getAttempt({ id: submission.value.attemptId });
     if (!attempt || (attempt.userId !== user.id && !can(user.role, 'attempt:reconcile'))) throw notFound('Payment attempt not found');
     await reconcileAttempt(attempt.id);
@@ -94,7 +100,10 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 
   const submission = parseWithZod(formData, { schema: ChargeFormSchema });
-  if (submission.status !== 'success') return json({ error: Object.values(submission.reply().error ?? {})[0]?.[0] ?? 'Invalid request.' }, { status: 400 });
+  if (submission.status !== 'success') {
+    const field = Object.keys(submission.reply().error ?? {})[0] as keyof typeof ChargeFormSchema.shape | undefined;
+    return json({ error: t(ChargeFormSchema.shape[field ?? 'attemptKey']?.description ?? 'errors.badRequest.title') }, { status: 400 });
+  }
   const { invoiceId, paymentMethodId, attemptKey } = submission.value;
   if (formData.has('amount') || formData.has('currency')) {
     // Never used: recorded because a browser that sends an amount is either broken or tampered with.
@@ -104,7 +113,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (outcome.kind === 'refused') {
     if (outcome.reason === 'invoice_not_found') throw notFound('Invoice not found');
     const status = outcome.reason === 'staff_paused' ? 403 : 409;
-    return json({ error: outcome.message }, { status });
+    const params = { ...outcome.message.params };
+    if (outcome.reason === 'invoice_not_open') params.status = t(STATUS_LABEL_KEYS[String(params.status)] ?? 'status.void');
+    if (outcome.reason === 'below_minimum') params.minimum = formatMoney(Number(params.minimum), String(params.currency), locale);
+    return json({ error: t(outcome.message.key, params) }, { status });
   }
   // Post/redirect/get: the outcome lives at its own URL, so a refresh never charges again.
   return redirect(`/terminal?invoice=${invoiceId}&attempt=${outcome.attemptId}`);
@@ -115,6 +127,8 @@ export default function TerminalPage() {
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const submit = useSubmit();
+  const { t } = useTranslation();
+  const format = useFormat();
   const { invoice, attempt } = data;
   const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'charge';
   const canCharge = invoice?.status === 'open' && !data.paused;
@@ -123,19 +137,19 @@ export default function TerminalPage() {
     <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
       <section aria-labelledby="pick-invoice" className="space-y-3">
         <h1 id="pick-invoice" className="text-2xl font-bold tracking-tight">
-          Terminal
+          {t('nav.terminal')}
         </h1>
         <Form method="get" role="search" className="flex gap-2">
           {invoice ? <input type="hidden" name="invoice" value={invoice.id} /> : null}
           <label htmlFor="invoice-search" className="sr-only">
-            Find an open invoice
+            {t('terminal.findInvoice')}
           </label>
-          <input id="invoice-search" name="q" type="search" defaultValue={data.q} placeholder="Number, customer or amount" className="field-input mt-0" />
+          <input id="invoice-search" name="q" type="search" defaultValue={data.q} placeholder={t('terminal.findPlaceholder')} className="field-input mt-0" />
           <button type="submit" className="btn-secondary">
-            Find
+            {t('terminal.find')}
           </button>
         </Form>
-        <nav aria-label="Open invoices">
+        <nav aria-label={t('terminal.openInvoices')}>
           <ul className="max-h-[28rem] space-y-1 overflow-y-auto pr-1">
             {data.invoices.map((item) => (
               <li key={item.id}>
@@ -146,13 +160,13 @@ export default function TerminalPage() {
                 >
                   <span className="flex justify-between gap-2 font-medium">
                     <span>{item.number}</span>
-                    <span className="tabular-nums">{formatMoney(item.amount, item.currency)}</span>
+                    <span className="tabular-nums">{format.money(item.amount, item.currency)}</span>
                   </span>
                   <span className="block truncate text-slate-600">{item.customerName}</span>
                 </Link>
               </li>
             ))}
-            {data.invoices.length === 0 ? <li className="px-3 py-2 text-sm text-slate-600">No open invoices match.</li> : null}
+            {data.invoices.length === 0 ? <li className="px-3 py-2 text-sm text-slate-600">{t('terminal.noOpenInvoices')}</li> : null}
           </ul>
         </nav>
       </section>
@@ -160,7 +174,7 @@ export default function TerminalPage() {
       <div className="space-y-6">
         {data.paused ? (
           <p role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-red-200">
-            Charging is paused for your account after many declined cards in a short time. A manager can resume it.
+            {t('terminal.pausedBanner')}
           </p>
         ) : null}
         {invoice ? (
@@ -174,14 +188,14 @@ export default function TerminalPage() {
                 <p className="text-sm text-slate-600">{[invoice.customerEmail, invoice.customerPhone].filter(Boolean).join(' · ')}</p>
               </div>
               <div className="text-right">
-                <p className="text-sm text-slate-600">Amount to charge</p>
+                <p className="text-sm text-slate-600">{t('terminal.amountToCharge')}</p>
                 <p className="text-2xl font-semibold tabular-nums" data-testid="charge-amount">
-                  {formatMoney(invoice.amount, invoice.currency)}
+                  {format.money(invoice.amount, invoice.currency)}
                 </p>
                 <StatusBadge status={invoice.status} />
               </div>
             </div>
-            {attempt ? <Outcome attempt={attempt} invoiceEmail={invoice.customerEmail} /> : null}
+            {attempt ? <Outcome attempt={attempt} invoiceEmail={invoice.customerEmail} allowedCountries={data.allowedCountries} /> : null}
             {actionData && 'error' in actionData ? (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
                 {actionData.error}
@@ -191,7 +205,7 @@ export default function TerminalPage() {
               <CardForm
                 key={data.attemptKey}
                 config={data.stripeJs}
-                amountLabel={formatMoney(invoice.amount, invoice.currency)}
+                amountLabel={format.money(invoice.amount, invoice.currency)}
                 disabled={false}
                 busy={busy}
                 onPaymentMethod={(paymentMethodId) =>
@@ -199,11 +213,11 @@ export default function TerminalPage() {
                 }
               />
             ) : invoice.status !== 'open' && !attempt ? (
-              <p className="text-sm text-slate-700">This invoice is {invoice.status.replace('_', ' ')} and cannot be charged.</p>
+              <p className="text-sm text-slate-700">{t('charge.refused.notOpen', { status: t(STATUS_LABEL_KEYS[invoice.status]!) })}</p>
             ) : null}
           </section>
         ) : (
-          <p className="card text-slate-700">Choose an open invoice to take a payment.</p>
+          <p className="card text-slate-700">{t('terminal.chooseInvoice')}</p>
         )}
         <MyCharges charges={data.myCharges} />
       </div>
@@ -213,7 +227,9 @@ export default function TerminalPage() {
 
 type AttemptView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['attempt']>;
 
-function Outcome({ attempt, invoiceEmail }: { attempt: AttemptView; invoiceEmail: string | null }) {
+function Outcome({ attempt, invoiceEmail, allowedCountries }: { attempt: AttemptView; invoiceEmail: string | null; allowedCountries: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   const ref = useRef<HTMLDivElement>(null);
   const revalidator = useRevalidator();
   const unsettled = attempt.status === 'pending' || attempt.status === 'unknown';
@@ -226,28 +242,30 @@ function Outcome({ attempt, invoiceEmail }: { attempt: AttemptView; invoiceEmail
     return () => clearInterval(timer);
   }, [unsettled, revalidator]);
 
-  const amount = formatMoney(attempt.amount, attempt.currency);
+  const amount = format.money(attempt.amount, attempt.currency);
   const card = attempt.cardBrand ? `${attempt.cardBrand.toUpperCase()} ···· ${attempt.cardLast4}` : null;
   let body;
   if (attempt.status === 'succeeded') {
     body = (
       <div className="rounded-md bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="receipt">
-        <h3 className="font-semibold text-emerald-900">Payment approved — {amount}</h3>
+        <h3 className="font-semibold text-emerald-900">{t('terminal.approved', { amount })}</h3>
         <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-emerald-950 sm:grid-cols-2">
-          {card ? (<><dt className="font-medium">Card</dt><dd>{card}</dd></>) : null}
-          <dt className="font-medium">Time</dt>
-          <dd>{formatDateTime(attempt.settledAt ?? attempt.createdAt)}</dd>
-          <dt className="font-medium">PaymentIntent</dt>
+          {card ? (<><dt className="font-medium">{t('terminal.card')}</dt><dd>{card}</dd></>) : null}
+          <dt className="font-medium">{t('terminal.time')}</dt>
+          <dd>{format.dateTime(attempt.settledAt ?? attempt.createdAt)}</dd>
+          <dt className="font-medium">{t('terminal.paymentIntent')}</dt>
           <dd><code className="text-xs">{attempt.stripePaymentIntentId}</code></dd>
         </dl>
-        {attempt.receiptEmail ?? invoiceEmail ? <p className="mt-2 text-sm text-emerald-900">Receipt sent to {attempt.receiptEmail ?? invoiceEmail}.</p> : null}
+        {attempt.receiptEmail ?? invoiceEmail ? <p className="mt-2 text-sm text-emerald-900">{t('terminal.receiptSent', { email: attempt.receiptEmail ?? invoiceEmail })}</p> : null}
       </div>
     );
   } else if (attempt.status === 'failed' || attempt.status === 'blocked') {
     body = (
       <div className="rounded-md bg-red-50 p-4 ring-1 ring-red-200" data-testid="decline">
-        <h3 className="font-semibold text-red-900">{attempt.authenticationRequired ? 'Authentication required' : attempt.status === 'blocked' ? 'Card not accepted' : 'Payment declined'}</h3>
-        <p className="mt-1 text-red-950">{attempt.authenticationRequired ? AUTHENTICATION_REQUIRED_MESSAGE : attempt.staffMessage}</p>
+        <h3 className="font-semibold text-red-900">
+          {attempt.authenticationRequired ? t('terminal.authTitle') : attempt.status === 'blocked' ? t('terminal.blockedTitle') : t('terminal.declinedTitle')}
+        </h3>
+        <p className="mt-1 text-red-950">{attempt.messageKey ? t(attempt.messageKey, { countries: allowedCountries }) : null}</p>
         <p className="mt-2 text-xs text-red-900">
           {card ? `${card} · ` : ''}
           {[attempt.failureCode, attempt.declineCode].filter(Boolean).map((code) => (
@@ -259,12 +277,12 @@ function Outcome({ attempt, invoiceEmail }: { attempt: AttemptView; invoiceEmail
   } else {
     body = (
       <div className="rounded-md bg-amber-50 p-4 ring-1 ring-amber-200" data-testid="checking">
-        <h3 className="font-semibold text-amber-950">Checking with Stripe…</h3>
-        <p className="mt-1 text-amber-950">{UNKNOWN_OUTCOME_MESSAGE}</p>
+        <h3 className="font-semibold text-amber-950">{t('terminal.checking')}</h3>
+        <p className="mt-1 text-amber-950">{t(UNKNOWN_OUTCOME_KEY)}</p>
         <Form method="post" className="mt-3">
           <input type="hidden" name="intent" value="check" />
           <input type="hidden" name="attemptId" value={attempt.id} />
-          <button type="submit" className="btn-secondary">Check now</button>
+          <button type="submit" className="btn-secondary">{t('terminal.checkNow')}</button>
         </Form>
       </div>
     );
@@ -277,13 +295,15 @@ function Outcome({ attempt, invoiceEmail }: { attempt: AttemptView; invoiceEmail
 }
 
 function MyCharges({ charges }: { charges: ReturnType<typeof useLoaderData<typeof loader>>['myCharges'] }) {
+  const { t } = useTranslation();
+  const format = useFormat();
   return (
     <section aria-labelledby="my-charges" className="space-y-2">
       <h2 id="my-charges" className="text-lg font-semibold">
-        My recent charges today
+        {t('terminal.myCharges')}
       </h2>
       {charges.length === 0 ? (
-        <p className="text-sm text-slate-600">None yet today.</p>
+        <p className="text-sm text-slate-600">{t('terminal.noChargesToday')}</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
           {charges.map((c) => (
@@ -292,10 +312,10 @@ function MyCharges({ charges }: { charges: ReturnType<typeof useLoaderData<typeo
               <Link to={`?invoice=${c.invoiceId}&attempt=${c.id}`} className="font-medium text-indigo-700 hover:underline">
                 {c.invoiceNumber}
               </Link>
-              <span className="tabular-nums">{formatMoney(c.amount, c.currency)}</span>
+              <span className="tabular-nums">{format.money(c.amount, c.currency)}</span>
               {c.cardLast4 ? <span>···· {c.cardLast4}</span> : null}
               {c.declineCode ?? c.failureCode ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
-              <span className="ml-auto text-slate-600">{formatDateTime(c.createdAt)}</span>
+              <span className="ml-auto text-slate-600">{format.dateTime(c.createdAt)}</span>
             </li>
           ))}
         </ul>

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { E2E_SANDBOX_PORT } from '../../playwright.config';
 import { logIn } from './helpers';
 
 const NAV: Record<'staff' | 'finance' | 'manager', string[]> = {
@@ -92,7 +93,7 @@ test('security headers: nonce CSP, frame-ancestors none, nosniff, referrer polic
   const csp = response.headers()['content-security-policy']!;
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
   expect(csp).toContain("frame-ancestors 'none'");
-  expect(csp).not.toContain('127.0.0.1:12199');
+  expect(csp).not.toContain(`127.0.0.1:${E2E_SANDBOX_PORT}`);
   expect(response.headers()['x-content-type-options']).toBe('nosniff');
   expect(response.headers()['referrer-policy']).toBe('strict-origin-when-cross-origin');
   const health = await request.get('/healthz');

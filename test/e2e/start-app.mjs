@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const [appPort = '3111', sandboxPort = '12199'] = process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'keyed-e2e-'));
 const child = spawn('npx', ['tsx', 'server/index.ts'], {
   stdio: 'inherit',
@@ -11,8 +12,8 @@ const child = spawn('npx', ['tsx', 'server/index.ts'], {
     ...process.env,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: '3111',
-    SANDBOX_PORT: '12199',
+    PORT: appPort,
+    SANDBOX_PORT: sandboxPort,
     DATABASE_PATH: join(dir, 'keyed.db'),
     SANDBOX_DB: join(dir, 'sandbox.db'),
     STRIPE_SECRET_KEY: '',

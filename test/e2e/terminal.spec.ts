@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { E2E_SANDBOX_PORT } from '../../playwright.config';
 import { fillCard, logIn } from './helpers';
 
 /** Opens the terminal on a fresh open invoice from the picker, keyboard-reachable like the rest. */
@@ -91,7 +92,7 @@ test('double-clicking Charge makes exactly one charge', async ({ page }) => {
 test('the CSP lets Stripe.js load on the terminal only', async ({ page }) => {
   await logIn(page, 'staff');
   const terminal = await page.goto('/terminal');
-  expect(terminal?.headers()['content-security-policy']).toContain('http://127.0.0.1:12199');
+  expect(terminal?.headers()['content-security-policy']).toContain(`http://127.0.0.1:${E2E_SANDBOX_PORT}`);
   const dashboard = await page.goto('/dashboard');
-  expect(dashboard?.headers()['content-security-policy']).not.toContain('12199');
+  expect(dashboard?.headers()['content-security-policy']).not.toContain(`127.0.0.1:${E2E_SANDBOX_PORT}`);
 });

@@ -1,0 +1,16 @@
+import { useTranslation } from 'react-i18next';
+import { formatMoney } from '../money';
+import { formatDate, formatDateTime, formatNumber } from './format';
+
+/** Formatting bound to the page's language: money, dates and numbers follow the locale through Intl. */
+export function useFormat() {
+  const { i18n } = useTranslation();
+  const locale = i18n.language;
+  return {
+    locale,
+    money: (minor: number, currency: string) => formatMoney(minor, currency, locale),
+    dateTime: (ms: number) => formatDateTime(ms, locale),
+    date: (ms: number) => formatDate(ms, locale),
+    number: (n: number) => formatNumber(n, locale),
+  };
+}

@@ -1,0 +1,23 @@
+import { RemixBrowser } from '@remix-run/react';
+import i18next from 'i18next';
+import { StrictMode, startTransition } from 'react';
+import { hydrateRoot } from 'react-dom/client';
+import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { i18nConfig } from './i18n';
+
+// Hydrate in the language the server rendered (the <html lang> it chose).
+void i18next
+  .use(initReactI18next)
+  .init({ ...i18nConfig, lng: document.documentElement.lang || 'en' })
+  .then(() => {
+    startTransition(() => {
+      hydrateRoot(
+        document,
+        <I18nextProvider i18n={i18next}>
+          <StrictMode>
+            <RemixBrowser />
+          </StrictMode>
+        </I18nextProvider>,
+      );
+    });
+  });

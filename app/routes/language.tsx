@@ -1,0 +1,21 @@
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { getUser, safeRedirect } from '~/auth.server';
+import { isLocale } from '~/i18n';
+import { localeCookie } from '~/i18n.server';
+import { saveUserLocale } from '~/users.server';
+
+export function loader() {
+  return redirect('/');
+}
+
+/** Switches the language at once and remembers it: on the account when logged in, and in a cookie. */
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const locale = form.get('locale');
+  const back = safeRedirect(form.get('redirectTo'), '/');
+  if (!isLocale(locale)) return redirect(back);
+  const user = await getUser(request);
+  if (user) saveUserLocale({ userId: user.id, locale });
+  return redirect(back, { headers: { 'Set-Cookie': await localeCookie.serialize(locale) } });
+}
