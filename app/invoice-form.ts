@@ -31,25 +31,23 @@ export function invoiceFormSchema({ t, locale }: { t: TFunction; locale: string 
         .transform((v) => v || null)
         .refine((v) => v === null || /^[+()\d\s.-]{7,40}$/.test(v), t('validation.phone')),
       description: z.string({ required_error: t('validation.description') }).trim().min(1, t('validation.description')).max(500),
-      amount: z.string({ required_error: t('validation.amount.required') }),
+      // Format errors belong to the field itself, so they show even while other fields are still empty.
+      amount: z.string({ required_error: t('validation.amount.required') }).transform((text, ctx) => {
+        const parsed = parseAmount(text, locale);
+        if (parsed.ok) return parsed.minor;
+        ctx.addIssue({ code: 'custom', message: t(AMOUNT_ERROR_KEYS[parsed.error]) });
+        return z.NEVER;
+      }),
       currency: z.enum(CURRENCIES, { errorMap: () => ({ message: t('validation.currency') }) }),
     })
-    .transform((value, ctx) => {
-      const parsed = parseAmount(value.amount, locale);
-      if (!parsed.ok) {
-        ctx.addIssue({ code: 'custom', path: ['amount'], message: t(AMOUNT_ERROR_KEYS[parsed.error]) });
-        return z.NEVER;
-      }
+    // The limits depend on the currency, so they are checked once both fields are valid.
+    .superRefine((value, ctx) => {
       const minimum = MINIMUM_CHARGE[value.currency];
-      if (parsed.minor < minimum) {
+      if (value.amount < minimum) {
         ctx.addIssue({ code: 'custom', path: ['amount'], message: t('validation.amount.minimum', { amount: formatMoney(minimum, value.currency, locale) }) });
-        return z.NEVER;
-      }
-      if (parsed.minor > MAXIMUM_CHARGE) {
+      } else if (value.amount > MAXIMUM_CHARGE) {
         ctx.addIssue({ code: 'custom', path: ['amount'], message: t('validation.amount.maximum', { amount: formatMoney(MAXIMUM_CHARGE, value.currency, locale) }) });
-        return z.NEVER;
       }
-      return { ...value, amount: parsed.minor };
     });
 }
 

@@ -68,6 +68,15 @@ describe('invoice validation', () => {
     expect(submission.reply().error?.amount).toEqual([message]);
   });
 
+  it('reports a bad amount even while other fields are still empty', () => {
+    const submission = validate({ amount: 'abc', customerName: '', description: '' });
+    expect(submission.reply().error).toMatchObject({
+      amount: ['Enter the amount as a number, like 1,099.00.'],
+      customerName: ['Enter the customer name.'],
+      description: ['Describe what the invoice is for.'],
+    });
+  });
+
   it('refuses currencies other than USD and CAD', () => {
     expect(validate({ currency: 'eur' }).reply().error?.currency).toEqual(['Choose USD or CAD.']);
   });

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
@@ -23,9 +24,7 @@ export default function AuditPage() {
   return (
     <div className="space-y-5">
       <h1 className="text-2xl font-bold tracking-tight">{t('nav.audit')}</h1>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">{t('audit.caption')}</caption>
+      <DataTable caption={t('audit.caption')}>
           <thead className="bg-slate-50">
             <tr>
               <th scope="col" className="table-head">{t('audit.when')}</th>
@@ -46,8 +45,7 @@ export default function AuditPage() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       {nextBeforeId ? (
         <Link to={`?before=${nextBeforeId}`} className="btn-secondary">
           {t('audit.older')}

@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { INVOICE_STATUSES } from '../../db/schema';
+import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
@@ -68,9 +69,7 @@ export default function InvoicesPage() {
           {t('invoices.searchButton')}
         </button>
       </Form>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">{t('invoices.caption')}</caption>
+      <DataTable caption={t('invoices.caption')}>
           <thead className="bg-slate-50">
             <tr>
               <th scope="col" className="table-head">{t('invoices.number')}</th>
@@ -113,8 +112,7 @@ export default function InvoicesPage() {
               </tr>
             ) : null}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       <nav aria-label={t('invoices.pagination')} className="flex items-center justify-between text-sm text-slate-700">
         <p>{t('invoices.pageSummary', { count: total, total: format.number(total), page, pageCount })}</p>
         <div className="flex gap-2">

@@ -5,6 +5,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../db/schema';
+import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { requirePermission } from '~/auth.server';
 import { clientIp } from '~/audit.server';
@@ -48,9 +49,7 @@ export default function UsersPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">{t('nav.users')}</h1>
-      <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-        <table className="min-w-full divide-y divide-slate-200">
-          <caption className="sr-only">{t('users.caption')}</caption>
+      <DataTable caption={t('users.caption')}>
           <thead className="bg-slate-50">
             <tr>
               <th scope="col" className="table-head">{t('users.name')}</th>
@@ -73,8 +72,7 @@ export default function UsersPage() {
               </tr>
             ))}
           </tbody>
-        </table>
-      </div>
+      </DataTable>
       <section aria-labelledby="add-user" className="max-w-xl">
         <h2 id="add-user" className="text-lg font-semibold">
           {t('users.add')}

@@ -2,12 +2,17 @@ import { expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'keyed-demo-pass';
 
-export async function logIn(page: Page, role: 'staff' | 'finance' | 'manager') {
+/** Logs in (whatever language the login page is in) and sets the account's language, English by default. */
+export async function logIn(page: Page, role: 'staff' | 'finance' | 'manager', language: 'en' | 'fr-CA' = 'en') {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(`${role}@keyed.test`);
-  await page.getByLabel('Password').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.locator('input[name=email]').fill(`${role}@keyed.test`);
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD);
+  await page.locator('button[type=submit]').filter({ hasText: /Log in|Se connecter/ }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+  // Tests share one server, so a language saved by an earlier test must not leak into this one.
+  await page.request.post('/language', { form: { locale: language, redirectTo: '/dashboard' }, maxRedirects: 0 });
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
 }
 
 /** Types into the card fields inside the Stripe (or sandbox) iframe, as a person would. */
