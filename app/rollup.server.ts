@@ -1,5 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
-import { dailyRollup, paymentAttempts } from '../db/schema';
+import { dailyBreakdowns, dailyOutcomes, paymentAttempts } from '../db/schema';
+import { isAuthenticationRequired } from './charge-messages';
 import type { Db } from './db.server';
 import { getDb } from './db.server';
 
@@ -23,8 +24,12 @@ export function utcDay(ms: number) {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Counts one settled attempt into its day's row. Call inside the transaction that settles it. */
+// The one SQL spelling of "authentication required", matching isAuthenticationRequired().
+export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled')`;
+
+/** Counts one settled attempt into its day's rows. Call inside the transaction that settles it. */
 export function addToRollup(tx: Tx, attempt: SettledAttempt) {
+  const day = utcDay(attempt.createdAt);
   const recovered =
     attempt.status === 'succeeded' &&
     tx
@@ -33,13 +38,10 @@ export function addToRollup(tx: Tx, attempt: SettledAttempt) {
       .where(and(eq(paymentAttempts.invoiceId, attempt.invoiceId), eq(paymentAttempts.status, 'failed'), lt(paymentAttempts.id, attempt.id)))
       .limit(1)
       .get() !== undefined;
-  tx.insert(dailyRollup)
+  tx.insert(dailyOutcomes)
     .values({
-      day: utcDay(attempt.createdAt),
+      day,
       currency: attempt.currency,
-      userId: attempt.userId,
-      cardCountry: attempt.cardCountry ?? '',
-      cardBrand: attempt.cardBrand ?? '',
       status: attempt.status,
       failureCode: attempt.failureCode ?? '',
       declineCode: attempt.declineCode ?? '',
@@ -48,27 +50,56 @@ export function addToRollup(tx: Tx, attempt: SettledAttempt) {
       amount: attempt.amount,
     })
     .onConflictDoUpdate({
-      target: [dailyRollup.day, dailyRollup.currency, dailyRollup.userId, dailyRollup.cardCountry, dailyRollup.cardBrand, dailyRollup.status, dailyRollup.failureCode, dailyRollup.declineCode, dailyRollup.recovered],
-      set: { attempts: sql`${dailyRollup.attempts} + 1`, amount: sql`${dailyRollup.amount} + ${attempt.amount}` },
+      target: [dailyOutcomes.day, dailyOutcomes.currency, dailyOutcomes.status, dailyOutcomes.failureCode, dailyOutcomes.declineCode, dailyOutcomes.recovered],
+      set: { attempts: sql`${dailyOutcomes.attempts} + 1`, amount: sql`${dailyOutcomes.amount} + ${attempt.amount}` },
     })
     .run();
+  const authRequired = isAuthenticationRequired(attempt) ? 1 : 0;
+  const dimensions = [
+    ['country', attempt.cardCountry ?? ''],
+    ['brand', attempt.cardBrand ?? ''],
+    ['staff', String(attempt.userId)],
+  ] as const;
+  for (const [dimension, value] of dimensions) {
+    tx.insert(dailyBreakdowns)
+      .values({ day, dimension, value, status: attempt.status, authRequired, attempts: 1 })
+      .onConflictDoUpdate({
+        target: [dailyBreakdowns.day, dailyBreakdowns.dimension, dailyBreakdowns.value, dailyBreakdowns.status, dailyBreakdowns.authRequired],
+        set: { attempts: sql`${dailyBreakdowns.attempts} + 1` },
+      })
+      .run();
+  }
 }
 
-/** Recounts the whole rollup from payment_attempts in one statement (`npm run db:rebuild-rollup`). */
+/** Recounts both rollups from payment_attempts (`npm run db:rebuild-rollup`). */
 export function rebuildRollup(db: Db = getDb()) {
+  const settled = `from payment_attempts where status in ('succeeded', 'failed', 'blocked')`;
+  const day = `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   db.transaction((tx) => {
-    tx.delete(dailyRollup).run();
-    tx.run(sql`
-      insert into daily_rollup (day, currency, user_id, card_country, card_brand, status, failure_code, decline_code, recovered, attempts, amount)
-      select strftime('%Y-%m-%d', a.created_at / 1000, 'unixepoch'), a.currency, a.user_id,
-             coalesce(a.card_country, ''), coalesce(a.card_brand, ''), a.status,
-             coalesce(a.failure_code, ''), coalesce(a.decline_code, ''),
-             case when a.status = 'succeeded' and exists (
+    tx.delete(dailyOutcomes).run();
+    tx.delete(dailyBreakdowns).run();
+    tx.run(
+      sql.raw(`
+      insert into daily_outcomes (day, currency, status, failure_code, decline_code, recovered, attempts, amount)
+      select ${day}, currency, status, coalesce(failure_code, ''), coalesce(decline_code, ''),
+             case when status = 'succeeded' and exists (
                select 1 from payment_attempts f where f.invoice_id = a.invoice_id and f.status = 'failed' and f.id < a.id
              ) then 1 else 0 end,
-             count(*), sum(a.amount)
-      from payment_attempts a
-      where a.status in ('succeeded', 'failed', 'blocked')
-      group by 1, 2, 3, 4, 5, 6, 7, 8, 9`);
+             count(*), sum(amount)
+      from payment_attempts a where status in ('succeeded', 'failed', 'blocked')
+      group by 1, 2, 3, 4, 5, 6`),
+    );
+    for (const [dimension, value] of [
+      ['country', `coalesce(card_country, '')`],
+      ['brand', `coalesce(card_brand, '')`],
+      ['staff', `cast(user_id as text)`],
+    ] as const) {
+      tx.run(
+        sql.raw(`
+        insert into daily_breakdowns (day, dimension, value, status, auth_required, attempts)
+        select ${day}, '${dimension}', ${value}, status, case when ${AUTH_REQUIRED_SQL} then 1 else 0 end, count(*)
+        ${settled} group by 1, 3, 4, 5`),
+      );
+    }
   });
 }

@@ -214,18 +214,15 @@ export const settings = sqliteTable('settings', {
 });
 
 /**
- * Settled attempts counted per UTC day and dimension, for reports. Updated in the same transaction that
- * settles an attempt (and rebuildable from payment_attempts), so reports never scan the attempts table.
+ * Reports never scan payment_attempts: settled attempts are counted per UTC day (of the attempt) into two
+ * small rollups, updated in the same transaction that settles an attempt and rebuildable from scratch.
  * Empty strings stand for "none" so every dimension can be part of the primary key.
  */
-export const dailyRollup = sqliteTable(
-  'daily_rollup',
+export const dailyOutcomes = sqliteTable(
+  'daily_outcomes',
   {
     day: text('day').notNull(),
     currency: text('currency', { enum: CURRENCIES }).notNull(),
-    userId: integer('user_id').notNull(),
-    cardCountry: text('card_country').notNull(),
-    cardBrand: text('card_brand').notNull(),
     status: text('status', { enum: ['succeeded', 'failed', 'blocked'] }).notNull(),
     failureCode: text('failure_code').notNull(),
     declineCode: text('decline_code').notNull(),
@@ -234,8 +231,19 @@ export const dailyRollup = sqliteTable(
     attempts: integer('attempts').notNull(),
     amount: integer('amount').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.day, t.currency, t.userId, t.cardCountry, t.cardBrand, t.status, t.failureCode, t.declineCode, t.recovered] }),
-    index('daily_rollup_day_idx').on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.day, t.currency, t.status, t.failureCode, t.declineCode, t.recovered] })],
+);
+
+/** The same attempts by one dimension at a time (card country, card brand, staff member). */
+export const dailyBreakdowns = sqliteTable(
+  'daily_breakdowns',
+  {
+    day: text('day').notNull(),
+    dimension: text('dimension', { enum: ['country', 'brand', 'staff'] }).notNull(),
+    value: text('value').notNull(),
+    status: text('status', { enum: ['succeeded', 'failed', 'blocked'] }).notNull(),
+    authRequired: integer('auth_required').notNull(),
+    attempts: integer('attempts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.dimension, t.value, t.status, t.authRequired] })],
 );
