@@ -304,7 +304,8 @@
           );
         }
         if (card) throw integrationError('Can only create one Element of type card.');
-        card = createCardElement(group, key, options);
+        // Like Stripe.js, the Elements group's locale decides the language of the card fields.
+        card = createCardElement(group, key, Object.assign({ locale: (elementsOptions || {}).locale }, options || {}));
         return card;
       },
       getElement: function (typeOrComponent) {

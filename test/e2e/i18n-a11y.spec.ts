@@ -27,6 +27,11 @@ test('a user switches to French; the terminal and a decline message appear in Fr
   await expect(page.getByTestId('charge-amount')).toHaveText(/^1\s618,20\s\$$/);
   await page.getByLabel('Nom sur la carte').fill('Lakeside Rowing');
   const frame = page.frameLocator('iframe[name^="__privateStripeFrame"]');
+  // The card fields speak French too, and so do their validation messages.
+  await expect(frame.locator('[name=cardnumber]')).toHaveAttribute('aria-label', 'Numéro de carte');
+  await frame.locator('[name=cardnumber]').pressSequentially('4242 4242 4242 4241', { delay: 10 });
+  await expect(page.locator('#card-error')).toHaveText('Le numéro de votre carte est invalide.');
+  await frame.locator('[name=cardnumber]').clear();
   await frame.locator('[name=cardnumber]').pressSequentially('4000 0000 0000 9995', { delay: 10 });
   await frame.locator('[name=exp-date]').pressSequentially('12 / 34', { delay: 10 });
   await frame.locator('[name=cvc]').pressSequentially('123', { delay: 10 });
