@@ -1,5 +1,5 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
-import { dailyBreakdowns, dailyOutcomes, paymentAttempts } from '../db/schema';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts } from '../db/schema';
 import { isAuthenticationRequired } from './charge-messages';
 import type { Db } from './db.server';
 import { getDb } from './db.server';
@@ -30,14 +30,17 @@ export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', '
 /** Counts one settled attempt into its day's rows. Call inside the transaction that settles it. */
 export function addToRollup(tx: Tx, attempt: SettledAttempt) {
   const day = utcDay(attempt.createdAt);
-  const recovered =
-    attempt.status === 'succeeded' &&
-    tx
-      .select({ id: paymentAttempts.id })
-      .from(paymentAttempts)
-      .where(and(eq(paymentAttempts.invoiceId, attempt.invoiceId), eq(paymentAttempts.status, 'failed'), lt(paymentAttempts.id, attempt.id)))
-      .limit(1)
-      .get() !== undefined;
+  // The invoice's first declined attempt before this one, if any: it decides recovery and the decline cohort.
+  const firstFailure = tx
+    .select({ createdAt: paymentAttempts.createdAt })
+    .from(paymentAttempts)
+    .where(and(eq(paymentAttempts.invoiceId, attempt.invoiceId), eq(paymentAttempts.status, 'failed'), lt(paymentAttempts.id, attempt.id)))
+    .orderBy(asc(paymentAttempts.id))
+    .limit(1)
+    .get();
+  const recovered = attempt.status === 'succeeded' && firstFailure !== undefined;
+  if (attempt.status === 'failed' && !firstFailure) addToCohort(tx, day, attempt, { declined: 1 });
+  if (recovered) addToCohort(tx, utcDay(firstFailure.createdAt), attempt, { recovered: 1 });
   tx.insert(dailyOutcomes)
     .values({
       day,
@@ -71,13 +74,48 @@ export function addToRollup(tx: Tx, attempt: SettledAttempt) {
   }
 }
 
-/** Recounts both rollups from payment_attempts (`npm run db:rebuild-rollup`). */
+function addToCohort(tx: Tx, day: string, attempt: SettledAttempt, change: { declined?: 1; recovered?: 1 }) {
+  const declined = change.declined ?? 0;
+  const recovered = change.recovered ?? 0;
+  tx.insert(dailyDeclineCohorts)
+    .values({
+      day,
+      currency: attempt.currency,
+      declinedInvoices: declined,
+      declinedAmount: declined * attempt.amount,
+      recoveredInvoices: recovered,
+      recoveredAmount: recovered * attempt.amount,
+    })
+    .onConflictDoUpdate({
+      target: [dailyDeclineCohorts.day, dailyDeclineCohorts.currency],
+      set: {
+        declinedInvoices: sql`${dailyDeclineCohorts.declinedInvoices} + ${declined}`,
+        declinedAmount: sql`${dailyDeclineCohorts.declinedAmount} + ${declined * attempt.amount}`,
+        recoveredInvoices: sql`${dailyDeclineCohorts.recoveredInvoices} + ${recovered}`,
+        recoveredAmount: sql`${dailyDeclineCohorts.recoveredAmount} + ${recovered * attempt.amount}`,
+      },
+    })
+    .run();
+}
+
+/** Recounts every report rollup from payment_attempts (`npm run db:rebuild-rollup`). */
 export function rebuildRollup(db: Db = getDb()) {
   const settled = `from payment_attempts where status in ('succeeded', 'failed', 'blocked')`;
   const day = `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   db.transaction((tx) => {
     tx.delete(dailyOutcomes).run();
     tx.delete(dailyBreakdowns).run();
+    tx.delete(dailyDeclineCohorts).run();
+    tx.run(
+      sql.raw(`
+      insert into daily_decline_cohorts (day, currency, declined_invoices, declined_amount, recovered_invoices, recovered_amount)
+      select day, currency, count(*), sum(amount), sum(recovered), sum(case when recovered = 1 then amount else 0 end)
+      from (
+        select strftime('%Y-%m-%d', min(f.created_at) / 1000, 'unixepoch') as day, f.currency, f.amount,
+               exists (select 1 from payment_attempts s where s.invoice_id = f.invoice_id and s.status = 'succeeded' and s.id > min(f.id)) as recovered
+        from payment_attempts f where f.status = 'failed' group by f.invoice_id
+      ) group by day, currency`),
+    );
     tx.run(
       sql.raw(`
       insert into daily_outcomes (day, currency, status, failure_code, decline_code, recovered, attempts, amount)

@@ -247,3 +247,20 @@ export const dailyBreakdowns = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.dimension, t.value, t.status, t.authRequired] })],
 );
+
+/**
+ * Invoices by the UTC day of their first declined attempt: how many were later paid with another card
+ * (recovered) and how many were not (lost). Kept current as attempts settle; rebuildable.
+ */
+export const dailyDeclineCohorts = sqliteTable(
+  'daily_decline_cohorts',
+  {
+    day: text('day').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    declinedInvoices: integer('declined_invoices').notNull(),
+    declinedAmount: integer('declined_amount').notNull(),
+    recoveredInvoices: integer('recovered_invoices').notNull(),
+    recoveredAmount: integer('recovered_amount').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.currency] })],
+);
