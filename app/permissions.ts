@@ -33,13 +33,15 @@ export function can(role: Role, permission: Permission) {
 
 export const ROLE_LABEL_KEYS: Record<Role, string> = { staff: 'roles.staff', finance: 'roles.finance', manager: 'roles.manager' };
 
-export type NavItem = { to: string; labelKey: string; permission: Permission; reloadDocument?: boolean };
+export type NavItem = { to: string; labelKey: string; permission: Permission; reloadDocument?: boolean; end?: boolean };
 
 // The terminal loads Stripe.js, which the CSP allows only on that document: reach it by a full page load.
 export const NAVIGATION: NavItem[] = [
   { to: '/dashboard', labelKey: 'nav.dashboard', permission: 'dashboard:view' },
   { to: '/terminal', labelKey: 'nav.terminal', permission: 'terminal:charge', reloadDocument: true },
   { to: '/invoices', labelKey: 'nav.invoices', permission: 'invoice:read' },
+  { to: '/reports', labelKey: 'nav.reports', permission: 'report:view' },
+  { to: '/settings', labelKey: 'nav.settings', permission: 'settings:manage', end: true },
   { to: '/settings/users', labelKey: 'nav.users', permission: 'user:manage' },
   { to: '/audit', labelKey: 'nav.audit', permission: 'audit:read' },
 ];

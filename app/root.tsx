@@ -122,6 +122,7 @@ function AppShell({ user, locale, children }: { user: ShellUser; locale: Locale;
               <NavLink
                 to={item.to}
                 reloadDocument={item.reloadDocument}
+                end={item.end}
                 className={({ isActive }) =>
                   `block whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${isActive ? 'bg-indigo-50 text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`
                 }

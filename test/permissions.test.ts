@@ -8,6 +8,9 @@ import * as invoiceList from '~/routes/invoices._index';
 import * as invoiceNew from '~/routes/invoices.new';
 import * as userDetail from '~/routes/settings.users.$id';
 import * as userList from '~/routes/settings.users._index';
+import * as reports from '~/routes/reports';
+import * as settingsPage from '~/routes/settings._index';
+import * as terminal from '~/routes/terminal';
 import { createInvoice } from '~/invoices.server';
 import { useTestDatabase } from './helpers/database';
 import { createTestUser, requestAs, respond } from './helpers/users';
@@ -34,6 +37,11 @@ const CASES: Case[] = [
   { name: 'GET /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.loader as Handler, allowed: MANAGER },
   { name: 'POST /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.action as Handler, method: 'POST', form: { intent: 'change-role', role: 'staff' }, allowed: MANAGER },
   { name: 'GET /audit', path: '/audit', handler: audit.loader as Handler, allowed: MANAGER },
+  { name: 'GET /reports', path: '/reports', handler: reports.loader as Handler, allowed: MANAGER },
+  { name: 'GET /settings', path: '/settings', handler: settingsPage.loader as Handler, allowed: MANAGER },
+  { name: 'POST /settings', path: '/settings', handler: settingsPage.action as Handler, method: 'POST', form: { upgradeThresholdPercent: 'x', refundApprovalThreshold: '1' }, allowed: MANAGER },
+  { name: 'GET /terminal', path: '/terminal', handler: terminal.loader as Handler, allowed: ALL },
+  { name: 'POST /terminal', path: '/terminal', handler: terminal.action as Handler, method: 'POST', form: { intent: 'charge', invoiceId: 'x' }, allowed: ALL },
 ];
 
 describe('permission matrix: every role × every route', () => {

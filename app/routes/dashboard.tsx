@@ -5,7 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
 import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
+import { UpgradeBanner } from '~/components/upgrade-banner';
 import { countInvoicesByStatus } from '~/invoices.server';
+import { getUpgradeSignal } from '~/reports.server';
 import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
 
@@ -13,11 +15,13 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.da
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'dashboard:view');
-  return json({ user: { name: user.name, role: user.role }, invoiceTotals: countInvoicesByStatus() });
+  // Managers see the upgrade signal here too, so a rise in authentication-required declines is not missed.
+  const signal = can(user.role, 'report:view') ? getUpgradeSignal() : null;
+  return json({ user: { name: user.name, role: user.role }, invoiceTotals: countInvoicesByStatus(), signal: signal?.on ? signal : null });
 }
 
 export default function Dashboard() {
-  const { user, invoiceTotals } = useLoaderData<typeof loader>();
+  const { user, invoiceTotals, signal } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
   const open = invoiceTotals.filter((total) => total.status === 'open');
@@ -25,6 +29,7 @@ export default function Dashboard() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">{t('dashboard.greeting', { name: user.name.split(' ')[0] })}</h1>
+      {signal ? <UpgradeBanner signal={signal} /> : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <section className="card" aria-labelledby="open-invoices">
           <h2 id="open-invoices" className="text-sm font-medium text-slate-600">

@@ -1,0 +1,105 @@
+import { useTranslation } from 'react-i18next';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { useFormat } from './use-format';
+
+// Recharts is imported only by this module, which only the reports route uses: no other page downloads it.
+
+export type ChartDay = {
+  day: string;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  successRate: number | null;
+  authRequired: number;
+  authShare: number | null;
+  baselineShare: number | null;
+  declines: Record<string, number>;
+};
+
+// Colour-blind-safe palette (Okabe–Ito), with authentication_required always the same red.
+const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#56B4E9', '#F0E442', '#CC79A7', '#999999'];
+const AUTH_COLOUR = '#D55E00';
+
+const shortDay = (day: string, locale: string) =>
+  new Intl.DateTimeFormat(locale === 'fr-CA' ? 'fr-CA' : 'en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${day}T00:00:00Z`));
+
+export function AttemptsChart({ data }: { data: ChartDay[] }) {
+  const { t } = useTranslation();
+  const { locale } = useFormat();
+  const percent = (v: number) => `${Math.round(v * 100)}%`;
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+        <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
+        <YAxis yAxisId="count" allowDecimals={false} fontSize={12} />
+        <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={percent} fontSize={12} />
+        <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} formatter={(v, name) => (name === t('reports.successRate') ? percent(Number(v)) : v)} />
+        <Legend />
+        <Bar yAxisId="count" dataKey="attempts" name={t('reports.attempts')} fill="#93c5fd" isAnimationActive={false} />
+        <Line yAxisId="rate" dataKey="successRate" name={t('reports.successRate')} stroke="#0f766e" strokeWidth={2} dot={false} isAnimationActive={false} />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}
+
+export function DeclinesChart({ data, codes }: { data: ChartDay[]; codes: string[] }) {
+  const { t } = useTranslation();
+  const { locale } = useFormat();
+  const rows = data.map((d) => ({ day: d.day, ...d.declines }));
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <BarChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+        <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
+        <YAxis allowDecimals={false} fontSize={12} />
+        <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} />
+        <Legend />
+        {codes.map((code, i) => (
+          <Bar
+            key={code}
+            dataKey={code}
+            name={code === 'other' ? t('reports.otherCodes') : code}
+            stackId="declines"
+            fill={code === 'authentication_required' ? AUTH_COLOUR : PALETTE[i % PALETTE.length]}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+export function AuthRequiredChart({ data, thresholdShare }: { data: ChartDay[]; thresholdShare: number }) {
+  const { t } = useTranslation();
+  const { locale } = useFormat();
+  const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ComposedChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+        <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
+        <YAxis yAxisId="count" allowDecimals={false} fontSize={12} />
+        <YAxis yAxisId="share" orientation="right" tickFormatter={percent} fontSize={12} domain={[0, (max: number) => Math.max(max, thresholdShare * 1.25)]} />
+        <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} formatter={(v, name) => (name === t('reports.authCount') ? v : percent(Number(v)))} />
+        <Legend />
+        <Bar yAxisId="count" dataKey="authRequired" name={t('reports.authCount')} fill={AUTH_COLOUR} isAnimationActive={false} />
+        <Line yAxisId="share" dataKey="authShare" name={t('reports.authShare')} stroke="#7c2d12" strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line yAxisId="share" dataKey="baselineShare" name={t('reports.baseline')} stroke="#475569" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
+        <ReferenceLine yAxisId="share" y={thresholdShare} stroke="#b91c1c" strokeDasharray="2 4" label={{ value: t('reports.threshold'), position: 'insideTopRight', fontSize: 12 }} />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}

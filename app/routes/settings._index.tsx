@@ -1,0 +1,100 @@
+import { getFormProps, getInputProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { ErrorPage } from '~/components/error-page';
+import { requirePermission } from '~/auth.server';
+import { clientIp } from '~/audit.server';
+import { getT } from '~/i18n.server';
+import { minorToDecimal, parseAmount } from '~/money';
+import { pageTitle } from '~/page-title';
+import { getSettings, updateSetting } from '~/settings.server';
+import { redirectWithToast } from '~/toast.server';
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.settings');
+
+/** Percent and amount typed in the page's locale ("2,5" in French); stored as a share and minor units. */
+function settingsFormSchema({ t, locale }: { t: TFunction; locale: string }) {
+  return z.object({
+    upgradeThresholdPercent: z.string({ required_error: t('settings.errors.threshold') }).transform((text, ctx) => {
+      const parsed = parseAmount(text, locale);
+      if (!parsed.ok || parsed.minor < 10 || parsed.minor > 5000) {
+        ctx.addIssue({ code: 'custom', message: t('settings.errors.threshold') });
+        return z.NEVER;
+      }
+      return parsed.minor / 10_000;
+    }),
+    refundApprovalThreshold: z.string({ required_error: t('settings.errors.refund') }).transform((text, ctx) => {
+      const parsed = parseAmount(text, locale);
+      if (!parsed.ok || parsed.minor > 99_999_999) {
+        ctx.addIssue({ code: 'custom', message: t('settings.errors.refund') });
+        return z.NEVER;
+      }
+      return parsed.minor;
+    }),
+  });
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, 'settings:manage');
+  const settings = getSettings();
+  return json({
+    upgradeThresholdPercent: minorToDecimal(Math.round(settings.upgrade_threshold_share * 10_000)),
+    refundApprovalThreshold: minorToDecimal(settings.refund_approval_threshold),
+  });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'settings:manage');
+  const { t, locale } = await getT(request);
+  const submission = parseWithZod(await request.formData(), { schema: settingsFormSchema({ t, locale }) });
+  if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
+  const actor = { id: user.id, ip: clientIp(request) };
+  const current = getSettings();
+  if (current.upgrade_threshold_share !== submission.value.upgradeThresholdPercent) updateSetting('upgrade_threshold_share', submission.value.upgradeThresholdPercent, actor);
+  if (current.refund_approval_threshold !== submission.value.refundApprovalThreshold) updateSetting('refund_approval_threshold', submission.value.refundApprovalThreshold, actor);
+  return redirectWithToast('/settings', { kind: 'success', message: t('settings.saved') });
+}
+
+export default function SettingsPage() {
+  const defaults = useLoaderData<typeof loader>();
+  const lastResult = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t, i18n } = useTranslation();
+  const [form, fields] = useForm({
+    lastResult,
+    defaultValue: i18n.language === 'fr-CA'
+      ? { upgradeThresholdPercent: defaults.upgradeThresholdPercent.replace('.', ','), refundApprovalThreshold: defaults.refundApprovalThreshold.replace('.', ',') }
+      : defaults,
+    shouldValidate: 'onBlur',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: settingsFormSchema({ t, locale: i18n.language }) }),
+  });
+  return (
+    <div className="max-w-xl space-y-5">
+      <h1 className="text-2xl font-bold tracking-tight">{t('nav.settings')}</h1>
+      <Form method="post" className="card space-y-5" {...getFormProps(form)}>
+        <div>
+          <label htmlFor={fields.upgradeThresholdPercent.id} className="field-label">{t('settings.threshold')}</label>
+          <input {...getInputProps(fields.upgradeThresholdPercent, { type: 'text' })} inputMode="decimal" className="field-input" />
+          <p className="mt-1 text-sm text-slate-600">{t('settings.thresholdHelp')}</p>
+          <p id={fields.upgradeThresholdPercent.errorId} className="field-error">{fields.upgradeThresholdPercent.errors?.[0]}</p>
+        </div>
+        <div>
+          <label htmlFor={fields.refundApprovalThreshold.id} className="field-label">{t('settings.refund')}</label>
+          <input {...getInputProps(fields.refundApprovalThreshold, { type: 'text' })} inputMode="decimal" className="field-input" />
+          <p className="mt-1 text-sm text-slate-600">{t('settings.refundHelp')}</p>
+          <p id={fields.refundApprovalThreshold.errorId} className="field-error">{fields.refundApprovalThreshold.errors?.[0]}</p>
+        </div>
+        <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>{t('settings.save')}</button>
+      </Form>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}
