@@ -144,8 +144,12 @@ export const paymentAttempts = sqliteTable(
     index('payment_attempts_status_idx').on(t.status),
     // Charge history: each filter that narrows a lot gets an index that also yields newest-first order (id is the rowid).
     index('payment_attempts_status_created_idx').on(t.status, t.createdAt),
-    index('payment_attempts_decline_created_idx').on(t.declineCode, t.createdAt),
-    index('payment_attempts_failure_created_idx').on(t.failureCode, t.createdAt),
+    // "Decline code" in history is the most specific code Stripe gave: decline_code, else the error code.
+    index('payment_attempts_code_created_idx').on(sql`coalesce(${t.declineCode}, ${t.failureCode})`, t.createdAt),
+    // Authentication required (any of its three spellings), newest first, for history and the upgrade signal.
+    index('payment_attempts_auth_created_idx')
+      .on(t.createdAt)
+      .where(sql`failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled'`),
     index('payment_attempts_last4_created_idx').on(t.cardLast4, t.createdAt),
     // Webhooks and refunds find the attempt by Stripe's ids.
     index('payment_attempts_intent_idx').on(t.stripePaymentIntentId),
