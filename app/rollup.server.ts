@@ -34,7 +34,8 @@ export function addToRollup(tx: Tx, attempt: SettledAttempt) {
   const firstFailure = tx
     .select({ createdAt: paymentAttempts.createdAt })
     .from(paymentAttempts)
-    .where(and(eq(paymentAttempts.invoiceId, attempt.invoiceId), eq(paymentAttempts.status, 'failed'), lt(paymentAttempts.id, attempt.id)))
+    // "+status" keeps SQLite on the invoice index: the (status, created_at) index would scan every failure.
+    .where(and(eq(paymentAttempts.invoiceId, attempt.invoiceId), sql`+${paymentAttempts.status} = 'failed'`, lt(paymentAttempts.id, attempt.id)))
     .orderBy(asc(paymentAttempts.id))
     .limit(1)
     .get();
@@ -100,6 +101,7 @@ function addToCohort(tx: Tx, day: string, attempt: SettledAttempt, change: { dec
 
 /** Recounts every report rollup from payment_attempts (`npm run db:rebuild-rollup`). */
 export function rebuildRollup(db: Db = getDb()) {
+  // Correlated lookups below write "+status" so SQLite uses the invoice index, not the (status, created_at) one.
   const settled = `from payment_attempts where status in ('succeeded', 'failed', 'blocked')`;
   const day = `strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')`;
   db.transaction((tx) => {
@@ -111,9 +113,11 @@ export function rebuildRollup(db: Db = getDb()) {
       insert into daily_decline_cohorts (day, currency, declined_invoices, declined_amount, recovered_invoices, recovered_amount)
       select day, currency, count(*), sum(amount), sum(recovered), sum(case when recovered = 1 then amount else 0 end)
       from (
-        select strftime('%Y-%m-%d', min(f.created_at) / 1000, 'unixepoch') as day, f.currency, f.amount,
-               exists (select 1 from payment_attempts s where s.invoice_id = f.invoice_id and s.status = 'succeeded' and s.id > min(f.id)) as recovered
-        from payment_attempts f where f.status = 'failed' group by f.invoice_id
+        select strftime('%Y-%m-%d', f.created_at / 1000, 'unixepoch') as day, f.currency, f.amount,
+               exists (select 1 from payment_attempts s where s.invoice_id = f.invoice_id and +s.status = 'succeeded' and s.id > f.id) as recovered
+        from payment_attempts f
+        where f.status = 'failed'
+          and not exists (select 1 from payment_attempts e where e.invoice_id = f.invoice_id and +e.status = 'failed' and e.id < f.id)
       ) group by day, currency`),
     );
     tx.run(
@@ -121,7 +125,7 @@ export function rebuildRollup(db: Db = getDb()) {
       insert into daily_outcomes (day, currency, status, failure_code, decline_code, recovered, attempts, amount)
       select ${day}, currency, status, coalesce(failure_code, ''), coalesce(decline_code, ''),
              case when status = 'succeeded' and exists (
-               select 1 from payment_attempts f where f.invoice_id = a.invoice_id and f.status = 'failed' and f.id < a.id
+               select 1 from payment_attempts f where f.invoice_id = a.invoice_id and +f.status = 'failed' and f.id < a.id
              ) then 1 else 0 end,
              count(*), sum(amount)
       from payment_attempts a where status in ('succeeded', 'failed', 'blocked')

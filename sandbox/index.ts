@@ -45,6 +45,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     log,
   };
   const server = createSandboxServer(state);
+  // Like api.stripe.com, keep idle connections open longer than clients keep them in their pools, so a client
+  // never reuses a socket in the instant the server closes it (ECONNRESET). Node's default is only 5 s.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
