@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { paymentAttempts, webhookEvents } from '../db/schema';
 import { getDb } from './db.server';
 import { outcomeFromIntent, recordOutcome } from './payments.server';
+import { recordChargeRefunded, recordDispute, recordStripeRefund } from './refunds.server';
 import { getStripe, getWebhookSecret } from './stripe.server';
 
 export type WebhookResult = { status: 200 | 400 | 500; body: string };
@@ -23,7 +24,7 @@ export function handleStripeWebhook(rawBody: string, signature: string | null): 
   const db = getDb();
   const fresh = db
     .insert(webhookEvents)
-    .values({ id: event.id, type: event.type, receivedAt: Date.now() })
+    .values({ id: event.id, type: event.type, receivedAt: Date.now(), objectId: eventObjectId(event) })
     .onConflictDoNothing({ target: webhookEvents.id })
     .run();
   if (fresh.changes === 0) return { status: 200, body: 'Already processed' };
@@ -60,8 +61,28 @@ function applyEvent(event: Stripe.Event) {
       if (attemptId) recordOutcome(attemptId, outcomeFromIntent(intent), 'webhook');
       return;
     }
+    // Refunds made in Keyed settle here too; those made in Stripe's Dashboard appear (deduplicated by refund id).
+    case 'refund.created':
+    case 'refund.updated':
+    case 'refund.failed':
+      recordStripeRefund(event.data.object, 'webhook');
+      return;
+    case 'charge.refunded':
+      recordChargeRefunded(event.data.object);
+      return;
+    case 'charge.dispute.created':
+    case 'charge.dispute.updated':
+    case 'charge.dispute.closed':
+      recordDispute(event.data.object);
+      return;
     default:
-      // Other events (refunds, disputes) are recorded as received; their handling arrives with charge history.
+      // Other events are recorded as received and otherwise ignored.
       return;
   }
+}
+
+/** The id of the object an event is about (pi_…, ch_…, re_…, dp_…), so a charge's timeline can list its webhooks. */
+function eventObjectId(event: Stripe.Event): string | null {
+  const id = (event.data.object as { id?: unknown }).id;
+  return typeof id === 'string' ? id : null;
 }

@@ -8,16 +8,13 @@ import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../app/password.server';
+import { stripeRefundKey } from '../app/refunds.server';
 import { rebuildRollup } from '../app/rollup.server';
 import * as schema from './schema';
 import type { Currency } from './schema';
 
 const DAY_MS = 86_400_000;
 
-/** The idempotency key a refund made outside Keyed is stored under (shared with the webhook handler). */
-export function stripeRefundKey(stripeRefundId: string) {
-  return `stripe:${stripeRefundId}`;
-}
 
 export type HistoryScenario = 'flat' | 'rising-auth';
 
