@@ -1,8 +1,8 @@
 // What staff read on the phone after a charge, as translation keys. Stripe's codes stay codes.
 
-export const AUTHENTICATION_REQUIRED_KEY = 'charge.authRequired';
-export const UNKNOWN_OUTCOME_KEY = 'charge.unknownOutcome';
-export const COUNTRY_NOT_ALLOWED_KEY = 'charge.countryNotAllowed';
+export const AUTHENTICATION_REQUIRED_KEY = 'payment.authRequired';
+export const UNKNOWN_OUTCOME_KEY = 'payment.unknownOutcome';
+export const COUNTRY_NOT_ALLOWED_KEY = 'payment.countryNotAllowed';
 
 /** Any of Stripe's three ways of saying the bank wanted authentication this integration cannot do. */
 export function isAuthenticationRequired(failure: { failureCode?: string | null; declineCode?: string | null }) {
@@ -13,36 +13,36 @@ export function isAuthenticationRequired(failure: { failureCode?: string | null;
   );
 }
 
-const DO_NOT_RETRY = 'charge.decline.doNotRetry';
-const CALL_BANK = 'charge.decline.callBank';
+const DO_NOT_RETRY = 'payment.decline.doNotRetry';
+const CALL_BANK = 'payment.decline.callBank';
 
 const BY_DECLINE_CODE: Record<string, string> = {
-  insufficient_funds: 'charge.decline.insufficientFunds',
-  expired_card: 'charge.decline.expiredCard',
-  incorrect_cvc: 'charge.decline.incorrectCvc',
-  incorrect_number: 'charge.decline.incorrectNumber',
-  incorrect_zip: 'charge.decline.incorrectZip',
+  insufficient_funds: 'payment.decline.insufficientFunds',
+  expired_card: 'payment.decline.expiredCard',
+  incorrect_cvc: 'payment.decline.incorrectCvc',
+  incorrect_number: 'payment.decline.incorrectNumber',
+  incorrect_zip: 'payment.decline.incorrectZip',
   lost_card: DO_NOT_RETRY,
   stolen_card: DO_NOT_RETRY,
   pickup_card: DO_NOT_RETRY,
   fraudulent: DO_NOT_RETRY,
   merchant_blacklist: DO_NOT_RETRY,
   restricted_card: DO_NOT_RETRY,
-  processing_error: 'charge.decline.processingError',
-  card_velocity_exceeded: 'charge.decline.overLimit',
-  card_not_supported: 'charge.decline.notSupported',
-  currency_not_supported: 'charge.decline.currencyNotSupported',
+  processing_error: 'payment.decline.processingError',
+  card_velocity_exceeded: 'payment.decline.overLimit',
+  card_not_supported: 'payment.decline.notSupported',
+  currency_not_supported: 'payment.decline.currencyNotSupported',
   do_not_honor: CALL_BANK,
   generic_decline: CALL_BANK,
 };
 
 const BY_FAILURE_CODE: Record<string, string> = {
-  expired_card: 'charge.decline.expiredCard',
-  incorrect_cvc: 'charge.decline.incorrectCvc',
-  incorrect_number: 'charge.decline.incorrectNumber',
-  processing_error: 'charge.decline.processingError',
+  expired_card: 'payment.decline.expiredCard',
+  incorrect_cvc: 'payment.decline.incorrectCvc',
+  incorrect_number: 'payment.decline.incorrectNumber',
+  processing_error: 'payment.decline.processingError',
   card_declined: CALL_BANK,
-  charge_exceeds_source_limit: 'charge.decline.overLimit',
+  charge_exceeds_source_limit: 'payment.decline.overLimit',
   country_not_allowed: COUNTRY_NOT_ALLOWED_KEY,
 };
 
@@ -51,5 +51,5 @@ export function failureMessageKey(failure: { failureCode?: string | null; declin
   if (isAuthenticationRequired(failure)) return AUTHENTICATION_REQUIRED_KEY;
   if (failure.declineCode && BY_DECLINE_CODE[failure.declineCode]) return BY_DECLINE_CODE[failure.declineCode]!;
   if (failure.failureCode && BY_FAILURE_CODE[failure.failureCode]) return BY_FAILURE_CODE[failure.failureCode]!;
-  return 'charge.decline.other';
+  return 'payment.decline.other';
 }

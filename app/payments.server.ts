@@ -89,7 +89,7 @@ export async function chargeInvoice(input: { invoiceId: number; paymentMethodId:
   } catch (error) {
     // Another process won the race for this key or this invoice: answer as if we had lost it in the check.
     if (!isUniqueViolation(error)) throw error;
-    started = findAttemptByKey(input) ?? { kind: 'refused', reason: 'invoice_busy', message: { key: 'charge.refused.busy' } };
+    started = findAttemptByKey(input) ?? { kind: 'refused', reason: 'invoice_busy', message: { key: 'payment.refused.busy' } };
   }
   if (started.kind !== 'attempt') return started;
   // Committed as pending before any network call: a crash from here on leaves a row the reconciler settles.
@@ -104,7 +104,7 @@ function findAttemptByKey(input: { invoiceId: number; attemptKey: string }): Cha
     .where(eq(paymentAttempts.idempotencyKey, input.attemptKey))
     .get();
   if (!existing) return null;
-  if (existing.invoiceId !== input.invoiceId) return { kind: 'refused', reason: 'stale_form', message: { key: 'charge.refused.staleForm' } };
+  if (existing.invoiceId !== input.invoiceId) return { kind: 'refused', reason: 'stale_form', message: { key: 'payment.refused.staleForm' } };
   return { kind: 'attempt', attemptId: existing.id };
 }
 
@@ -118,23 +118,23 @@ function startAttempt(input: { invoiceId: number; paymentMethodId: string; attem
     (tx): ChargeOutcome => {
       const user = tx.select({ pausedAt: users.chargingPausedAt }).from(users).where(eq(users.id, actor.id)).get();
       if (user?.pausedAt) {
-        return { kind: 'refused', reason: 'staff_paused', message: { key: 'charge.refused.paused' } };
+        return { kind: 'refused', reason: 'staff_paused', message: { key: 'payment.refused.paused' } };
       }
       const invoice = tx.select().from(invoices).where(eq(invoices.id, input.invoiceId)).get();
       if (!invoice) return { kind: 'refused', reason: 'invoice_not_found', message: { key: 'errors.notFound.title' } };
       if (invoice.status === 'processing') {
-        return { kind: 'refused', reason: 'invoice_busy', message: { key: 'charge.refused.busy' } };
+        return { kind: 'refused', reason: 'invoice_busy', message: { key: 'payment.refused.busy' } };
       }
       if (invoice.status !== 'open') {
-        return { kind: 'refused', reason: 'invoice_not_open', message: { key: 'charge.refused.notOpen', params: { status: invoice.status } } };
+        return { kind: 'refused', reason: 'invoice_not_open', message: { key: 'payment.refused.notOpen', params: { status: invoice.status } } };
       }
       if (invoice.amount < MINIMUM_CHARGE[invoice.currency]) {
-        return { kind: 'refused', reason: 'below_minimum', message: { key: 'charge.refused.belowMinimum', params: { minimum: MINIMUM_CHARGE[invoice.currency], currency: invoice.currency } } };
+        return { kind: 'refused', reason: 'below_minimum', message: { key: 'payment.refused.belowMinimum', params: { minimum: MINIMUM_CHARGE[invoice.currency], currency: invoice.currency } } };
       }
       const lockedUntil = invoiceLockedUntil(tx, invoice.id);
       if (lockedUntil > Date.now()) {
         const minutes = Math.ceil((lockedUntil - Date.now()) / 60_000);
-        return { kind: 'refused', reason: 'invoice_locked', message: { key: 'charge.refused.locked', params: { declines: INVOICE_DECLINE_LIMIT, count: minutes } } };
+        return { kind: 'refused', reason: 'invoice_locked', message: { key: 'payment.refused.locked', params: { declines: INVOICE_DECLINE_LIMIT, count: minutes } } };
       }
       const now = Date.now();
       const attempt = tx

@@ -40,6 +40,7 @@ export const NAVIGATION: NavItem[] = [
   { to: '/dashboard', labelKey: 'nav.dashboard', permission: 'dashboard:view' },
   { to: '/terminal', labelKey: 'nav.terminal', permission: 'terminal:charge', reloadDocument: true },
   { to: '/invoices', labelKey: 'nav.invoices', permission: 'invoice:read' },
+  { to: '/charges', labelKey: 'nav.charges', permission: 'charge:read' },
   { to: '/reports', labelKey: 'nav.reports', permission: 'report:view' },
   { to: '/settings', labelKey: 'nav.settings', permission: 'settings:manage', end: true },
   { to: '/settings/users', labelKey: 'nav.users', permission: 'user:manage' },

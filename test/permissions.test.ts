@@ -11,6 +11,9 @@ import * as userList from '~/routes/settings.users._index';
 import * as reports from '~/routes/reports';
 import * as settingsPage from '~/routes/settings._index';
 import * as terminal from '~/routes/terminal';
+import * as chargeList from '~/routes/charges._index';
+import * as chargeDetail from '~/routes/charges.$id';
+import * as chargeExport from '~/routes/charges.export';
 import { createInvoice } from '~/invoices.server';
 import { useTestDatabase } from './helpers/database';
 import { createTestUser, requestAs, respond } from './helpers/users';
@@ -37,6 +40,10 @@ const CASES: Case[] = [
   { name: 'GET /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.loader as Handler, allowed: MANAGER },
   { name: 'POST /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.action as Handler, method: 'POST', form: { intent: 'change-role', role: 'staff' }, allowed: MANAGER },
   { name: 'GET /audit', path: '/audit', handler: audit.loader as Handler, allowed: MANAGER },
+  { name: 'GET /charges', path: '/charges', handler: chargeList.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /charges/export', path: '/charges/export', handler: chargeExport.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /charges/:id', path: '/charges/1', params: { id: '1' }, handler: chargeDetail.loader as Handler, allowed: FINANCE_UP },
+  { name: 'POST /charges/:id (check)', path: '/charges/1', params: { id: '1' }, handler: chargeDetail.action as Handler, method: 'POST', form: { intent: 'check' }, allowed: FINANCE_UP },
   { name: 'GET /reports', path: '/reports', handler: reports.loader as Handler, allowed: MANAGER },
   { name: 'GET /settings', path: '/settings', handler: settingsPage.loader as Handler, allowed: MANAGER },
   { name: 'POST /settings', path: '/settings', handler: settingsPage.action as Handler, method: 'POST', form: { upgradeThresholdPercent: 'x', refundApprovalThreshold: '1' }, allowed: MANAGER },

@@ -96,7 +96,7 @@ describe('report rollups', () => {
   });
 
   it('report totals match a brute-force count of the attempts', async () => {
-    const ids = [];
+    const ids: number[] = [];
     for (const email of ['s1@k.test', 's2@k.test', 's3@k.test']) ids.push((await createTestUser('staff', email)).id);
     writeHistory(40, 50, () => 0.01, ids, 3);
     const { range } = parseReportRange(new URLSearchParams('range=30'));
@@ -148,7 +148,7 @@ describe('upgrade signal on real rollups', () => {
 
 describe('staff decline outliers', () => {
   it('flags a person whose declines in the last 24 hours far exceed the team’s, and nobody on an even team', async () => {
-    const ids = [];
+    const ids: number[] = [];
     for (const email of ['p1@k.test', 'p2@k.test', 'p3@k.test', 'p4@k.test']) ids.push((await createTestUser('staff', email)).id);
     writeHistory(1, 200, () => 0, ids, 21);
     expect(listStaffDeclineOutliers()).toEqual([]);

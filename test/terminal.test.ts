@@ -221,7 +221,7 @@ describe('no lost outcome', () => {
     const outcome = await outcomeAfter(staff.id, response);
     expect(outcome.status).toBe('unknown');
     expect(invoiceStatus(invoice.id)).toBe('processing');
-    expect(en('charge.unknownOutcome')).toBe('We could not confirm the result. Do not re-enter the card — Keyed is checking with Stripe.');
+    expect(en('payment.unknownOutcome')).toBe('We could not confirm the result. Do not re-enter the card — Keyed is checking with Stripe.');
     expect(await intentsInSandbox()).toHaveLength(1);
 
     const report = await reconcileAttempts({ minAgeMs: 0 });

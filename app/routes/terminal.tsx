@@ -213,7 +213,7 @@ export default function TerminalPage() {
                 }
               />
             ) : invoice.status !== 'open' && !attempt ? (
-              <p className="text-sm text-slate-700">{t('charge.refused.notOpen', { status: t(STATUS_LABEL_KEYS[invoice.status]!) })}</p>
+              <p className="text-sm text-slate-700">{t('payment.refused.notOpen', { status: t(STATUS_LABEL_KEYS[invoice.status]!) })}</p>
             ) : null}
           </section>
         ) : (

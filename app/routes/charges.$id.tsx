@@ -1,0 +1,176 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { ErrorPage } from '~/components/error-page';
+import { StatusBadge } from '~/components/status-badge';
+import { useFormat } from '~/components/use-format';
+import { requirePermission } from '~/auth.server';
+import { audit, clientIp } from '~/audit.server';
+import { failureMessageKey } from '~/charge-messages';
+import { getChargeDetail } from '~/charges.server';
+import { notFound, requireIdParam } from '~/http.server';
+import { getT } from '~/i18n.server';
+import { pageTitle } from '~/page-title';
+import { can } from '~/permissions';
+import { reconcileAttempt } from '~/reconciler.server';
+import { redirectWithToast } from '~/toast.server';
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charge');
+
+const TIMELINE_KIND_KEYS = {
+  created: 'timeline.created',
+  outcome: 'timeline.outcome',
+  unknown: 'timeline.unknown',
+  reconciliation: 'timeline.reconciliation',
+  webhook: 'timeline.webhook',
+  refund: 'timeline.refund',
+  dispute: 'timeline.dispute',
+  note: 'timeline.note',
+} as const;
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'charge:read');
+  const detail = getChargeDetail({ id: requireIdParam(params.id) });
+  if (!detail) throw notFound();
+  const { charge } = detail;
+  return json({
+    ...detail,
+    messageKey: charge.status === 'failed' || charge.status === 'blocked' ? failureMessageKey(charge) : null,
+    canCheck: can(user.role, 'attempt:reconcile') && (charge.status === 'pending' || charge.status === 'unknown'),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requirePermission(request, 'attempt:reconcile');
+  const id = requireIdParam(params.id);
+  const { t } = await getT(request);
+  const form = await request.formData();
+  if (form.get('intent') !== 'check') return json({ error: t('errors.unknownAction') }, { status: 400 });
+  if (!getChargeDetail({ id })) throw notFound();
+  const status = await reconcileAttempt(id);
+  audit({ actorUserId: user.id, action: 'charge.check_requested', subjectType: 'payment_attempt', subjectId: id, ip: clientIp(request) });
+  const settled = status !== 'pending' && status !== 'unknown';
+  return redirectWithToast(`/charges/${id}`, { kind: settled ? 'success' : 'info', message: settled ? t('payment.checkSettled') : t('payment.checkPending') });
+}
+
+export default function ChargePage() {
+  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, canCheck } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const format = useFormat();
+  const exp = charge.cardExpMonth && charge.cardExpYear ? `${String(charge.cardExpMonth).padStart(2, '0')}/${String(charge.cardExpYear).slice(-2)}` : '—';
+  const row = (label: string, value: React.ReactNode) => (
+    <div className="flex justify-between gap-4 py-1.5 text-sm">
+      <dt className="text-slate-600">{label}</dt>
+      <dd className="text-right font-medium">{value}</dd>
+    </div>
+  );
+  return (
+    <div className="max-w-4xl space-y-5">
+      <p className="text-sm">
+        <Link to="/charges" className="text-indigo-700 hover:underline">
+          ← {t('nav.charges')}
+        </Link>
+      </p>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="flex items-center gap-3 text-2xl font-bold tracking-tight">
+          <span className="tabular-nums">{format.money(charge.amount, charge.currency)}</span> <StatusBadge status={charge.status} />
+        </h1>
+        {canCheck ? (
+          <Form method="post">
+            <input type="hidden" name="intent" value="check" />
+            <button type="submit" className="btn-secondary" disabled={navigation.state !== 'idle'}>
+              {t('terminal.checkNow')}
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {actionData?.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{actionData.error}</p> : null}
+      {charge.needsAttentionAt ? <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">{t('payment.needsAttention')}</p> : null}
+      {charge.stripeDisputeId ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200" data-testid="dispute">
+          {t('payment.disputed', { reason: charge.disputeReason ?? '—', amount: format.money(charge.disputeAmount ?? charge.amount, charge.currency), date: charge.disputedAt ? format.dateTime(charge.disputedAt) : '—' })}
+        </p>
+      ) : null}
+      {messageKey ? (
+        <section className="rounded-md bg-red-50 p-4 text-sm ring-1 ring-red-200" aria-labelledby="failure-title">
+          <h2 id="failure-title" className="font-semibold text-red-900">{charge.authenticationRequired ? t('terminal.authTitle') : t('terminal.declinedTitle')}</h2>
+          <p className="mt-1 text-red-950">{t(messageKey, { countries: '' })}</p>
+          <p className="mt-2 text-red-900">
+            {[charge.failureCode, charge.declineCode].filter(Boolean).map((code) => (
+              <code key={code} className="mr-1 rounded bg-white/70 px-1">{code}</code>
+            ))}
+            {charge.failureMessage ? <span className="ml-1">{charge.failureMessage}</span> : null}
+          </p>
+        </section>
+      ) : null}
+
+      <div className="grid gap-5 md:grid-cols-2">
+        <section className="card" aria-labelledby="payment-title">
+          <h2 id="payment-title" className="mb-2 font-semibold">{t('payment.payment')}</h2>
+          <dl className="divide-y divide-slate-100">
+            {row(t('invoices.amount'), format.money(charge.amount, charge.currency))}
+            {row(t('payment.refunded'), format.money(charge.amountRefunded, charge.currency))}
+            {row(t('payment.created'), format.dateTime(charge.createdAt))}
+            {row(t('payment.settled'), charge.settledAt ? format.dateTime(charge.settledAt) : '—')}
+            {row(t('payment.keyedBy'), keyedBy.name)}
+            {row(t('invoices.number'), <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">{invoice.number}</Link>)}
+            {row(t('invoices.customer'), invoice.customerName)}
+            {charge.receiptEmail ? row(t('payment.receiptEmail'), charge.receiptEmail) : null}
+          </dl>
+        </section>
+        <section className="card" aria-labelledby="card-title">
+          <h2 id="card-title" className="mb-2 font-semibold">{t('terminal.card')}</h2>
+          <dl className="divide-y divide-slate-100">
+            {row(t('charges.brand'), charge.cardBrand ?? '—')}
+            {row(t('charges.last4'), charge.cardLast4 ?? '—')}
+            {row(t('payment.expiry'), exp)}
+            {row(t('payment.country'), charge.cardCountry ?? '—')}
+            {row(t('payment.funding'), charge.cardFunding ?? '—')}
+            {row(t('terminal.paymentIntent'), charge.stripePaymentIntentId ? (links.paymentIntent ? <a href={links.paymentIntent} target="_blank" rel="noreferrer" className="text-indigo-700 underline"><code className="text-xs">{charge.stripePaymentIntentId}</code></a> : <code className="text-xs">{charge.stripePaymentIntentId}</code>) : '—')}
+            {row(t('payment.chargeId'), charge.stripeChargeId ? <code className="text-xs">{charge.stripeChargeId}</code> : '—')}
+          </dl>
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="refunds-title">
+        <h2 id="refunds-title" className="mb-2 font-semibold">{t('payment.refunds')}</h2>
+        {refunds.length === 0 ? (
+          <p className="text-sm text-slate-600">{t('payment.noRefunds')}</p>
+        ) : (
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="refunds">
+            {refunds.map((r) => (
+              <li key={r.id} className="flex flex-wrap gap-3 py-2">
+                <span className="tabular-nums font-medium">{format.money(r.amount, r.currency)}</span>
+                <StatusBadge status={r.status} />
+                <span>{r.reason ?? ''}</span>
+                <span className="text-slate-600">{r.viaKeyed ? r.byName : t('payment.outsideKeyed')}</span>
+                <span className="ml-auto text-slate-600">{format.dateTime(r.createdAt)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="timeline-title">
+        <h2 id="timeline-title" className="mb-2 font-semibold">{t('payment.timeline')}</h2>
+        <ol className="space-y-2 text-sm" data-testid="timeline">
+          {timeline.map((entry, i) => (
+            <li key={i} className="flex flex-wrap gap-3">
+              <span className="w-48 shrink-0 text-slate-600">{format.dateTime(entry.at)}</span>
+              <span className="font-medium">{t(TIMELINE_KIND_KEYS[entry.kind])}</span>
+              <code className="text-xs text-slate-700">{entry.action}</code>
+              {entry.actorName ? <span className="text-slate-700">{entry.actorName}</span> : null}
+            </li>
+          ))}
+        </ol>
+      </section>
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <ErrorPage />;
+}

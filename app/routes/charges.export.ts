@@ -1,0 +1,16 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { requirePermission } from '~/auth.server';
+import { clientIp } from '~/audit.server';
+import { chargesCsvResponse } from '~/charges-export.server';
+import { parseChargeFilter } from '~/charges.server';
+
+/** The CSV of exactly the rows the same URL's filter shows on /charges, streamed. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, 'charge:export');
+  const { filter, errors } = parseChargeFilter(new URL(request.url).searchParams);
+  if (Object.keys(errors).length > 0) {
+    // Never export a different set of rows than the one asked for.
+    return new Response(`Invalid filter: ${Object.keys(errors).join(', ')}`, { status: 400, headers: { 'Content-Type': 'text/plain' } });
+  }
+  return chargesCsvResponse({ filter }, { id: user.id, ip: clientIp(request) });
+}
