@@ -76,7 +76,8 @@ function toRecord(row: ExportRow): string[] {
  * start with = + - @ tab or CR, so a customer named "=HYPERLINK(…)" stays text in a spreadsheet.
  */
 export function csvChunk(records: string[][], { header }: { header: boolean }) {
-  return stringify(records, { header, columns: header ? [...COLUMNS] : undefined, escape_formulas: true, bom: header, record_delimiter: 'windows' });
+  // quoted_match: csv-stringify quotes on its own record delimiter (CRLF) only; a bare LF or CR inside a cell must be quoted too.
+  return stringify(records, { header, columns: header ? [...COLUMNS] : undefined, escape_formulas: true, bom: header, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 /** Rows per query: big enough to be quick, small enough that other requests run between batches. */
