@@ -9,6 +9,11 @@ import { requirePermission } from '~/auth.server';
 import { audit, clientIp } from '~/audit.server';
 import { failureMessageKey } from '~/charge-messages';
 import { getChargeDetail } from '~/charges.server';
+import { REFUND_KEY_PATTERN, REFUND_REASONS, newRefundKey, refundCharge, type RefundRefusal } from '~/refunds.server';
+import { formatMoney, parseAmount } from '~/money';
+import { z } from 'zod';
+import { parseWithZod } from '@conform-to/zod';
+import type { TFunction } from 'i18next';
 import { notFound, requireIdParam } from '~/http.server';
 import { getT } from '~/i18n.server';
 import { pageTitle } from '~/page-title';
@@ -17,6 +22,43 @@ import { reconcileAttempt } from '~/reconciler.server';
 import { redirectWithToast } from '~/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charge');
+
+const REFUSAL_KEYS: Record<RefundRefusal, string> = {
+  forbidden: 'errors.forbidden.title',
+  not_found: 'errors.notFound.title',
+  not_refundable: 'refundForm.errors.notRefundable',
+  disputed: 'refundForm.errors.disputed',
+  invalid_amount: 'refundForm.errors.amount',
+  exceeds_remaining: 'refundForm.errors.exceedsRemaining',
+  needs_manager: 'refundForm.errors.needsManager',
+  key_reused: 'refundForm.errors.staleForm',
+  stripe_declined: 'refundForm.errors.stripeDeclined',
+};
+
+const REASON_KEYS = {
+  requested_by_customer: 'refundForm.reasons.requestedByCustomer',
+  duplicate: 'refundForm.reasons.duplicate',
+  fraudulent: 'refundForm.reasons.fraudulent',
+} as const;
+
+/** Amount in the page's locale; empty means "everything that remains". */
+function refundFormSchema({ t, locale }: { t: TFunction; locale: string }) {
+  return z.object({
+    intent: z.literal('refund'),
+    idempotencyKey: z.string().regex(REFUND_KEY_PATTERN, t('refundForm.errors.staleForm')),
+    reason: z.enum(REFUND_REASONS, { errorMap: () => ({ message: t('refundForm.errors.reason') }) }),
+    amount: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (!text?.trim()) return undefined;
+        const parsed = parseAmount(text, locale);
+        if (parsed.ok && parsed.minor > 0) return parsed.minor;
+        ctx.addIssue({ code: 'custom', message: t('refundForm.errors.amount') });
+        return z.NEVER;
+      }),
+  });
+}
 
 const TIMELINE_KIND_KEYS = {
   created: 'timeline.created',
@@ -38,14 +80,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...detail,
     messageKey: charge.status === 'failed' || charge.status === 'blocked' ? failureMessageKey(charge) : null,
     canCheck: can(user.role, 'attempt:reconcile') && (charge.status === 'pending' || charge.status === 'unknown'),
+    // A fresh key per page view: resubmitting this form is the same refund, never a second one.
+    refund: can(user.role, 'refund:create') && charge.refundableAmount > 0 ? { key: newRefundKey() } : null,
   });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const form = await request.formData();
+  if (form.get('intent') === 'refund') return refundAction(request, params.id, form);
   const user = await requirePermission(request, 'attempt:reconcile');
   const id = requireIdParam(params.id);
   const { t } = await getT(request);
-  const form = await request.formData();
   if (form.get('intent') !== 'check') return json({ error: t('errors.unknownAction') }, { status: 400 });
   if (!getChargeDetail({ id })) throw notFound();
   const status = await reconcileAttempt(id);
@@ -54,8 +99,29 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirectWithToast(`/charges/${id}`, { kind: settled ? 'success' : 'info', message: settled ? t('payment.checkSettled') : t('payment.checkPending') });
 }
 
+async function refundAction(request: Request, idParam: string | undefined, form: FormData) {
+  const user = await requirePermission(request, 'refund:create');
+  const id = requireIdParam(idParam);
+  const { t, locale } = await getT(request);
+  const submission = parseWithZod(form, { schema: refundFormSchema({ t, locale }) });
+  if (submission.status !== 'success') return json({ error: null, fieldErrors: submission.reply().error ?? {} }, { status: 400 });
+  const { amount, reason, idempotencyKey } = submission.value;
+  const result = await refundCharge({ attemptId: id, amount, reason, idempotencyKey }, { id: user.id, role: user.role, ip: clientIp(request) });
+  if (!result.ok) {
+    if (result.reason === 'not_found') throw notFound();
+    const currency = getChargeDetail({ id })?.charge.currency ?? 'usd';
+    const params = {
+      remaining: result.remaining === undefined ? '' : formatMoney(result.remaining, currency, locale),
+      threshold: result.threshold === undefined ? '' : formatMoney(result.threshold, currency, locale),
+    };
+    return json({ error: t(REFUSAL_KEYS[result.reason], params), fieldErrors: {} }, { status: result.status });
+  }
+  const message = result.status === 'succeeded' ? 'refundForm.done' : 'refundForm.pending';
+  return redirectWithToast(`/charges/${id}`, { kind: 'success', message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }) });
+}
+
 export default function ChargePage() {
-  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, canCheck } = useLoaderData<typeof loader>();
+  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, canCheck, refund } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -88,6 +154,7 @@ export default function ChargePage() {
         ) : null}
       </div>
       {actionData?.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{actionData.error}</p> : null}
+      {refund ? <RefundForm refundKey={refund.key} remaining={charge.refundableAmount} currency={charge.currency} fieldErrors={(actionData && 'fieldErrors' in actionData ? actionData.fieldErrors : {}) as Record<string, string[]>} /> : null}
       {charge.needsAttentionAt ? <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">{t('payment.needsAttention')}</p> : null}
       {charge.stripeDisputeId ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200" data-testid="dispute">
@@ -168,6 +235,38 @@ export default function ChargePage() {
         </ol>
       </section>
     </div>
+  );
+}
+
+function RefundForm({ refundKey, remaining, currency, fieldErrors }: { refundKey: string; remaining: number; currency: string; fieldErrors: Record<string, string[]> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const navigation = useNavigation();
+  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refund';
+  return (
+    <section className="card" aria-labelledby="refund-title">
+      <h2 id="refund-title" className="font-semibold">{t('refundForm.title')}</h2>
+      <p className="mt-1 text-sm text-slate-600">{t('refundForm.remaining', { amount: format.money(remaining, currency) })}</p>
+      <Form method="post" className="mt-3 flex flex-wrap items-end gap-3">
+        <input type="hidden" name="intent" value="refund" />
+        <input type="hidden" name="idempotencyKey" value={refundKey} />
+        <div>
+          <label htmlFor="refund-amount" className="field-label">{t('refundForm.amount')}</label>
+          <input id="refund-amount" name="amount" inputMode="decimal" placeholder={t('refundForm.amountPlaceholder')} className="field-input" aria-invalid={fieldErrors.amount ? true : undefined} aria-describedby="refund-amount-error" />
+          <p id="refund-amount-error" className="field-error">{fieldErrors.amount?.[0]}</p>
+        </div>
+        <div>
+          <label htmlFor="refund-reason" className="field-label">{t('refundForm.reason')}</label>
+          <select id="refund-reason" name="reason" defaultValue="requested_by_customer" className="field-input" aria-invalid={fieldErrors.reason ? true : undefined} aria-describedby="refund-reason-error">
+            {REFUND_REASONS.map((reason) => (
+              <option key={reason} value={reason}>{t(REASON_KEYS[reason])}</option>
+            ))}
+          </select>
+          <p id="refund-reason-error" className="field-error">{fieldErrors.reason?.[0]}</p>
+        </div>
+        <button type="submit" className="btn-danger mb-6" disabled={busy}>{busy ? t('refundForm.refunding') : t('refundForm.submit')}</button>
+      </Form>
+    </section>
   );
 }
 

@@ -7,6 +7,7 @@ import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { UpgradeBanner } from '~/components/upgrade-banner';
 import { countInvoicesByStatus } from '~/invoices.server';
+import { financeSummary } from '~/refunds.server';
 import { getUpgradeSignal } from '~/reports.server';
 import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
@@ -17,11 +18,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'dashboard:view');
   // Managers see the upgrade signal here too, so a rise in authentication-required declines is not missed.
   const signal = can(user.role, 'report:view') ? getUpgradeSignal() : null;
-  return json({ user: { name: user.name, role: user.role }, invoiceTotals: countInvoicesByStatus(), signal: signal?.on ? signal : null });
+  return json({
+    user: { name: user.name, role: user.role },
+    invoiceTotals: countInvoicesByStatus(),
+    signal: signal?.on ? signal : null,
+    finance: can(user.role, 'charge:read') ? financeSummary() : null,
+  });
 }
 
 export default function Dashboard() {
-  const { user, invoiceTotals, signal } = useLoaderData<typeof loader>();
+  const { user, invoiceTotals, signal, finance } = useLoaderData<typeof loader>();
   const { t } = useTranslation();
   const format = useFormat();
   const open = invoiceTotals.filter((total) => total.status === 'open');
@@ -30,6 +36,28 @@ export default function Dashboard() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">{t('dashboard.greeting', { name: user.name.split(' ')[0] })}</h1>
       {signal ? <UpgradeBanner signal={signal} /> : null}
+      {finance ? (
+        <section aria-labelledby="money-title" className="grid gap-4 sm:grid-cols-2" data-testid="finance-summary">
+          <h2 id="money-title" className="sr-only">{t('dashboard.money')}</h2>
+          {([['today', t('dashboard.today'), finance.today], ['week', t('dashboard.week'), finance.week]] as const).map(([key, label, figures]) => (
+            <div key={key} className="card">
+              <h3 className="text-sm font-medium text-slate-600">{label}</h3>
+              {figures.length === 0 ? <p className="mt-1 text-sm text-slate-600">{t('dashboard.noCharges')}</p> : null}
+              <ul className="mt-1 space-y-1 text-sm">
+                {figures.map((f) => (
+                  <li key={f.currency}>
+                    <span className="text-lg font-semibold tabular-nums">{format.money(f.volume, f.currency)}</span>{' '}
+                    {t('dashboard.figures', { succeeded: format.number(f.succeeded), refunded: format.money(f.refunded, f.currency), failures: format.number(f.failures) })}
+                  </li>
+                ))}
+              </ul>
+              <Link to={`/charges?from=${new Date(key === 'today' ? finance.since.today : finance.since.week).toISOString().slice(0, 10)}`} className="mt-2 inline-block text-sm text-indigo-700 hover:underline">
+                {t('dashboard.seeCharges')}
+              </Link>
+            </div>
+          ))}
+        </section>
+      ) : null}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <section className="card" aria-labelledby="open-invoices">
           <h2 id="open-invoices" className="text-sm font-medium text-slate-600">
