@@ -1,6 +1,6 @@
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
-import { RemixServer } from '@remix-run/react';
+import { RemixServer, isRouteErrorResponse } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { PassThrough } from 'node:stream';
 import { renderToPipeableStream } from 'react-dom/server';
@@ -58,8 +58,13 @@ export default async function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  // Client mistakes (a 404, a 405 for a route without that method) are answered, not logged as faults.
+  if (isRouteErrorResponse(error)) {
+    if (error.status >= 500) console.error(`${request.method} ${new URL(request.url).pathname}: ${error.status} ${error.statusText}`);
+    return;
+  }
   // Message and stack only: never the request body, which may carry personal data.
-  console.error(error instanceof Error ? error.stack : String(error));
+  console.error(`${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : String(error));
 }
 
 // The launcher starts these through the build, so they share this bundle's database connection and in-flight state.
