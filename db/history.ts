@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../app/password.server';
 import { stripeRefundKey } from '../app/refunds.server';
 import { rebuildRollup } from '../app/rollup.server';
+import type { HistoricalPayment, HistoricalRefund } from '../sandbox/history-import';
 import * as schema from './schema';
 import type { Currency } from './schema';
 
@@ -507,4 +508,69 @@ function addRefunds(rand: Random, invoice: InvoiceRow, row: AttemptRow, endAt: n
   row.amountRefunded = amount;
   invoice.amountRefunded = amount;
   invoice.status = full ? 'refunded' : 'partially_refunded';
+}
+
+// ——— demo history that the sandbox knows about too ———
+
+export const DEMO_HISTORY_MARKER = 'demo_history_seeded_at';
+
+export type DemoHistoryOptions = {
+  /** The running sandbox, e.g. http://127.0.0.1:12111 (its control API imports the charges). */
+  sandboxUrl: string;
+  days?: number;
+  attempts?: number;
+  scenario?: HistoryScenario;
+  seed?: number;
+  staffUserIds?: number[];
+  refundUserIds?: number[];
+};
+
+/** Control API bodies are capped at 1 MB; ~400 payments stay well below. */
+const SANDBOX_IMPORT_BATCH = 400;
+
+/**
+ * About 90 days of history for sandbox mode, once per database: written like generateHistory, and every
+ * succeeded charge (with its refunds) imported into the sandbox under the same ids, so refunding a
+ * historical charge through the real Stripe SDK works. Returns null when the database already has it.
+ */
+export async function seedDemoHistory(sqlite: Database.Database, opts: DemoHistoryOptions): Promise<(HistoryResult & { imported: number }) | null> {
+  if (sqlite.prepare('select 1 from settings where key = ?').get(DEMO_HISTORY_MARKER)) return null;
+  const charges: GeneratedCharge[] = [];
+  const result = await generateHistory(sqlite, {
+    attempts: opts.attempts ?? 3000,
+    days: opts.days ?? 90,
+    scenario: opts.scenario ?? 'rising-auth',
+    seed: opts.seed ?? 1,
+    // History ends an hour ago: everything in it is settled and older than anything keyed from now on.
+    endAt: Date.now() - 3_600_000,
+    staffUserIds: opts.staffUserIds,
+    refundUserIds: opts.refundUserIds,
+    onSucceeded: (charge) => charges.push(charge),
+  });
+  let imported = 0;
+  for (let i = 0; i < charges.length; i += SANDBOX_IMPORT_BATCH) {
+    const payments: HistoricalPayment[] = charges.slice(i, i + SANDBOX_IMPORT_BATCH).map(toSandboxPayment);
+    const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payments }) });
+    if (!response.ok) throw new Error(`The sandbox refused the demo history: ${response.status} ${await response.text()}`);
+    imported += ((await response.json()) as { imported: number }).imported;
+  }
+  const now = Date.now();
+  sqlite.prepare('insert into settings (key, value, updated_at) values (?, ?, ?)').run(DEMO_HISTORY_MARKER, new Date(now).toISOString(), now);
+  return { ...result, imported };
+}
+
+/** The same payment as the sandbox stores it: the metadata Keyed's own charges carry, times in seconds. */
+function toSandboxPayment(c: GeneratedCharge): HistoricalPayment {
+  return {
+    paymentIntentId: c.paymentIntentId,
+    chargeId: c.chargeId,
+    paymentMethodId: c.paymentMethodId,
+    amount: c.amount,
+    currency: c.currency,
+    created: Math.floor(c.createdAt / 1000),
+    description: `Invoice ${c.invoiceNumber}`,
+    metadata: { invoice_id: String(c.invoiceId), attempt_id: String(c.attemptId), user_id: String(c.userId) },
+    card: c.card,
+    refunds: c.refunds.map((r) => ({ id: r.stripeRefundId, amount: r.amount, created: Math.floor(r.createdAt / 1000), reason: r.reason as HistoricalRefund['reason'] })),
+  };
 }

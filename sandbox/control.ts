@@ -11,6 +11,7 @@ import { newRequestId } from './ids.ts';
 import { isRecord } from './params.ts';
 import { openDispute } from './resources/disputes.ts';
 import { completeAuthentication } from './resources/payment-intents.ts';
+import { importHistoricalPayments, invalidHistoricalPayment, type HistoricalPayment } from './history-import.ts';
 import { readBody } from './http-body.ts';
 import type { SandboxState } from './state.ts';
 
@@ -143,6 +144,17 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
       if (error instanceof ApiError) return json(res, error.status, { error: error.body });
       throw error;
     }
+  }
+
+  // An app's demo history: succeeded payments (and their refunds) under the app's ids, no events. Batches of ≤ 1 MB.
+  if (path === '/__sandbox/history' && method === 'POST') {
+    const payments = body.payments;
+    if (!Array.isArray(payments)) return bad(res, '`payments` must be a list.');
+    for (const [i, payment] of payments.entries()) {
+      const problem = invalidHistoricalPayment(payment);
+      if (problem) return bad(res, `payments[${i}]: ${problem}`);
+    }
+    return json(res, 200, importHistoricalPayments(state.store, payments as HistoricalPayment[], state.baseUrl));
   }
 
   const challenge = /^\/__sandbox\/authenticate\/(pi_[A-Za-z0-9]+)$/.exec(path);

@@ -3,11 +3,12 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../db/schema';
 import { getChargeDetail } from '~/charges.server';
-import { getDb } from '~/db.server';
+import { getDb, getSqlite } from '~/db.server';
 import { createInvoice } from '~/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments.server';
 import { financeSummary, newRefundKey, refundCharge, refundableAmount } from '~/refunds.server';
 import { handleStripeWebhook } from '~/webhooks.server';
+import { seedDemoHistory } from '../db/history';
 import { useTestDatabase } from './helpers/database';
 import { useSandbox } from './helpers/sandbox';
 import { createTestUser } from './helpers/users';
@@ -234,5 +235,32 @@ describe('finance dashboard figures', () => {
       expect(period.find((p) => p.currency === 'usd')).toEqual({ currency: 'usd', volume: 0, succeeded: 0, refunded: 0, failures: 1 });
     }
     expect(summary.since.week).toBeLessThanOrEqual(summary.since.today);
+  });
+});
+
+describe('demo history in sandbox mode', () => {
+  it('writes history whose succeeded charges exist in the sandbox, so refunding one through the SDK works', async () => {
+    const staff = await createTestUser('staff');
+    const finance = await createTestUser('finance');
+    const seeded = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30, staffUserIds: [staff.id], refundUserIds: [finance.id] });
+    const succeeded = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.status, 'succeeded')).all();
+    expect(seeded!.imported).toBe(succeeded.length);
+    expect(await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30, staffUserIds: [staff.id], refundUserIds: [finance.id] })).toBeNull();
+
+    const untouched = succeeded.find((a) => a.amountRefunded === 0)!;
+    const intent = await sandbox.stripe.paymentIntents.retrieve(untouched.stripePaymentIntentId!);
+    expect(intent).toMatchObject({ status: 'succeeded', amount: untouched.amount, currency: untouched.currency, latest_charge: untouched.stripeChargeId });
+    expect(intent.metadata.attempt_id).toBe(String(untouched.id));
+    const part = await refundCharge({ attemptId: untouched.id, amount: 50, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+    expect(part).toMatchObject({ ok: true, status: 'succeeded' });
+
+    // A charge already partly refunded in history: Stripe and Keyed agree on what remains.
+    const partly = succeeded.find((a) => a.amountRefunded > 0 && a.amountRefunded < a.amount);
+    if (partly) {
+      const rest = await refundCharge({ attemptId: partly.id, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+      expect(rest).toMatchObject({ ok: true, amount: partly.amount - partly.amountRefunded });
+      const charge = await sandbox.stripe.charges.retrieve(partly.stripeChargeId!);
+      expect(charge).toMatchObject({ amount_refunded: partly.amount, refunded: true });
+    }
   });
 });
