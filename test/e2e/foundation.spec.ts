@@ -4,8 +4,8 @@ import { logIn } from './helpers';
 
 const NAV: Record<'staff' | 'finance' | 'manager', string[]> = {
   staff: ['Dashboard', 'Terminal', 'Invoices'],
-  finance: ['Dashboard', 'Terminal', 'Invoices'],
-  manager: ['Dashboard', 'Terminal', 'Invoices', 'Users', 'Audit log'],
+  finance: ['Dashboard', 'Terminal', 'Invoices', 'Charges'],
+  manager: ['Dashboard', 'Terminal', 'Invoices', 'Charges', 'Reports', 'Settings', 'Users', 'Audit log'],
 };
 
 for (const role of ['staff', 'finance', 'manager'] as const) {
