@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, fillPlaceholders, sql } from 'drizzle-orm';
 import { invoices, paymentAttempts, users } from '../db/schema';
 import { audit } from './audit.server';
 import { chargeFilterCondition, type ChargeFilter } from './charges.server';
-import { getDb } from './db.server';
+import { getDb, getSqlite } from './db.server';
 import { minorToDecimal } from './money';
 
 const a = paymentAttempts;
@@ -29,45 +29,47 @@ const COLUMNS = [
   'settled_at',
 ] as const;
 
-type ExportRow = {
-  id: number;
-  createdAt: number;
-  settledAt: number | null;
-  status: string;
-  amount: number;
-  amountRefunded: number;
-  currency: string;
-  invoiceNumber: string;
-  customerName: string;
-  staffName: string;
-  cardBrand: string | null;
-  cardLast4: string | null;
-  failureCode: string | null;
-  declineCode: string | null;
-  disputed: number;
-  stripePaymentIntentId: string | null;
-  stripeChargeId: string | null;
-};
+/** One row as SQLite hands it over (raw arrays: no object per row at a million rows). */
+type ExportRow = [
+  id: number,
+  createdAt: number,
+  status: string,
+  amount: number,
+  amountRefunded: number,
+  currency: string,
+  invoiceNumber: string,
+  customerName: string,
+  staffName: string,
+  cardBrand: string | null,
+  cardLast4: string | null,
+  failureCode: string | null,
+  declineCode: string | null,
+  disputed: number,
+  stripePaymentIntentId: string | null,
+  stripeChargeId: string | null,
+  settledAt: number | null,
+];
 
 function toRecord(row: ExportRow): string[] {
+  const [id, createdAt, status, amount, amountRefunded, currency, invoiceNumber, customerName, staffName, brand, last4, failureCode, declineCode, disputed, pi, ch, settledAt] = row;
   return [
-    new Date(row.createdAt).toISOString(),
-    String(row.id),
-    row.status,
-    minorToDecimal(row.amount),
-    minorToDecimal(row.amountRefunded),
-    row.currency.toUpperCase(),
-    row.invoiceNumber,
-    row.customerName,
-    row.staffName,
-    row.cardBrand ?? '',
-    row.cardLast4 ?? '',
-    row.failureCode ?? '',
-    row.declineCode ?? '',
-    row.disputed ? 'yes' : 'no',
-    row.stripePaymentIntentId ?? '',
-    row.stripeChargeId ?? '',
-    row.settledAt === null ? '' : new Date(row.settledAt).toISOString(),
+    new Date(createdAt).toISOString(),
+    String(id),
+    status,
+    minorToDecimal(amount),
+    minorToDecimal(amountRefunded),
+    currency.toUpperCase(),
+    invoiceNumber,
+    customerName,
+    staffName,
+    brand ?? '',
+    last4 ?? '',
+    failureCode ?? '',
+    declineCode ?? '',
+    disputed ? 'yes' : 'no',
+    pi ?? '',
+    ch ?? '',
+    settledAt === null ? '' : new Date(settledAt).toISOString(),
   ];
 }
 
@@ -81,14 +83,17 @@ export function csvChunk(records: string[][], { header }: { header: boolean }) {
 }
 
 /** Rows per query: big enough to be quick, small enough that other requests run between batches. */
-export const EXPORT_BATCH_SIZE = 2000;
+export const EXPORT_BATCH_SIZE = 5000;
 
-function exportBatch(filter: ChargeFilter, after: { createdAt: number; id: number } | null): ExportRow[] {
-  return getDb()
+/**
+ * One prepared statement per export, fed a keyset cursor per batch. Built with drizzle (so the filter is the
+ * list's own condition) and run raw, in the COLUMNS order.
+ */
+function exportBatches(filter: ChargeFilter) {
+  const query = getDb()
     .select({
       id: a.id,
       createdAt: a.createdAt,
-      settledAt: a.settledAt,
       status: a.status,
       amount: a.amount,
       amountRefunded: a.amountRefunded,
@@ -103,14 +108,17 @@ function exportBatch(filter: ChargeFilter, after: { createdAt: number; id: numbe
       disputed: sql<number>`${a.stripeDisputeId} is not null`,
       stripePaymentIntentId: a.stripePaymentIntentId,
       stripeChargeId: a.stripeChargeId,
+      settledAt: a.settledAt,
     })
     .from(a)
     .innerJoin(invoices, eq(invoices.id, a.invoiceId))
     .innerJoin(users, eq(users.id, a.userId))
-    .where(and(chargeFilterCondition(filter), after ? sql`(${a.createdAt}, ${a.id}) < (${after.createdAt}, ${after.id})` : undefined))
+    .where(and(chargeFilterCondition(filter), sql`(${a.createdAt}, ${a.id}) < (${sql.placeholder('createdAt')}, ${sql.placeholder('id')})`))
     .orderBy(desc(a.createdAt), desc(a.id))
-    .limit(EXPORT_BATCH_SIZE)
-    .all();
+    .limit(sql.placeholder('limit'))
+    .toSQL();
+  const statement = getSqlite().prepare(query.sql).raw();
+  return (after: { createdAt: number; id: number }) => statement.all(...fillPlaceholders(query.params, { ...after, limit: EXPORT_BATCH_SIZE })) as ExportRow[];
 }
 
 /**
@@ -120,12 +128,13 @@ function exportBatch(filter: ChargeFilter, after: { createdAt: number; id: numbe
  */
 export function chargesCsvStream(filter: ChargeFilter): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
-  let after: { createdAt: number; id: number } | null = null;
+  const batch = exportBatches(filter);
+  let after = { createdAt: Number.MAX_SAFE_INTEGER, id: Number.MAX_SAFE_INTEGER };
   let first = true;
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
-        const rows = exportBatch(filter, after);
+        const rows = batch(after);
         if (rows.length > 0 || first) controller.enqueue(encoder.encode(csvChunk(rows.map(toRecord), { header: first })));
         first = false;
         if (rows.length < EXPORT_BATCH_SIZE) {
@@ -133,10 +142,10 @@ export function chargesCsvStream(filter: ChargeFilter): ReadableStream<Uint8Arra
           return;
         }
         const last = rows[rows.length - 1]!;
-        after = { createdAt: last.createdAt, id: last.id };
+        after = { createdAt: last[1], id: last[0] };
       },
     },
-    // One batch (~300 KB) buffered ahead at most.
+    // One batch (~1 MB of CSV) buffered ahead at most.
     { highWaterMark: 1 },
   );
 }

@@ -401,6 +401,16 @@ function totalsFromRollup(filter: ChargeFilter): ChargeTotals {
 
 /** Refunded volume of the filtered charges, read from the (small) refunds table. */
 function refundedByCurrency(filter: ChargeFilter) {
+  const { currency, ...rest } = filter;
+  if (Object.keys(rest).length === 0) {
+    // Nothing to match on the charges: the refunds table alone answers (it carries the currency).
+    return getDb()
+      .select({ currency: refunds.currency, count: sql<number>`0`, succeededCount: sql<number>`0`, succeededAmount: sql<number>`0`, refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)` })
+      .from(refunds)
+      .where(and(eq(refunds.status, 'succeeded'), currency ? eq(refunds.currency, currency) : undefined))
+      .groupBy(refunds.currency)
+      .all();
+  }
   return getDb()
     .select({ currency: a.currency, count: sql<number>`0`, succeededCount: sql<number>`0`, succeededAmount: sql<number>`0`, refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)` })
     .from(refunds)

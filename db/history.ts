@@ -195,21 +195,50 @@ async function ensureHistoryUsers(sqlite: Database.Database) {
 // ——— bulk insertion ———
 
 /**
- * Indexes on random keys (idempotency keys, Stripe ids, last 4) turn a million inserts into random page writes;
- * building them once afterwards is a sort. Time-ordered indexes stay: new rows land at their right edges.
- * The definitions come from sqlite_master, so this never drifts from the migrations.
+ * Maintaining a dozen secondary indexes row by row (several on random keys: idempotency keys, Stripe ids,
+ * last 4) costs more than building each once afterwards from a sort, which SQLite can spread over
+ * worker threads. The definitions come from sqlite_master, so this never drifts from the migrations.
  */
-const RANDOM_KEY_COLUMNS = ['idempotency_key', 'stripe_payment_intent_id', 'stripe_charge_id', 'card_last4', 'stripe_refund_id'];
-
-function withoutRandomKeyIndexes(sqlite: Database.Database, tables: string[], run: () => void) {
+function withoutSecondaryIndexes(sqlite: Database.Database, tables: string[], run: () => void) {
   const placeholders = tables.map(() => '?').join(', ');
   const indexes = sqlite
     .prepare<string[], { name: string; sql: string }>(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${placeholders})`)
-    .all(...tables)
-    .filter((index) => RANDOM_KEY_COLUMNS.some((column) => index.sql.includes(`\`${column}\``)));
+    .all(...tables);
   for (const index of indexes) sqlite.exec(`drop index "${index.name}"`);
   run();
+  const threads = sqlite.pragma('threads', { simple: true });
+  sqlite.pragma('threads = 4');
   for (const index of indexes) sqlite.exec(index.sql);
+  sqlite.pragma(`threads = ${Number(threads)}`);
+}
+
+/**
+ * Multi-row INSERTs with positional parameters: one statement per ROWS_PER_STATEMENT rows costs far less
+ * than one per row. Rows are buffered and written in order; call flush() at the end.
+ */
+const ROWS_PER_STATEMENT = 50;
+
+function batchedInsert(sqlite: Database.Database, table: string, columns: string[]) {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const statement = (rows: number) => sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+  const full = statement(ROWS_PER_STATEMENT);
+  let buffer: unknown[] = [];
+  let buffered = 0;
+  return {
+    add(...values: unknown[]) {
+      for (const v of values) buffer.push(v);
+      if (++buffered === ROWS_PER_STATEMENT) {
+        full.run(buffer);
+        buffer = [];
+        buffered = 0;
+      }
+    },
+    flush() {
+      if (buffered > 0) statement(buffered).run(buffer);
+      buffer = [];
+      buffered = 0;
+    },
+  };
 }
 
 type AttemptRow = {
@@ -267,26 +296,22 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
   const refunders = opts.refundUserIds ?? defaults!.finance;
   const staffWeights = staff.map((id, i) => [id, 1 + ((i * 7) % 5)] as const);
 
-  const insertInvoice = sqlite.prepare(
-    `insert into invoices (id, number, customer_name, customer_email, customer_phone, description, amount, currency, status, amount_refunded, created_by_user_id, created_at, updated_at, paid_at, voided_at)
-     values (@id, @number, @customerName, @email, @phone, @description, @amount, @currency, @status, @amountRefunded, @createdBy, @createdAt, @createdAt, @paidAt, @voidedAt)`,
-  );
-  const insertAttempt = sqlite.prepare(
-    `insert into payment_attempts (invoice_id, user_id, idempotency_key, amount, currency, status, payment_method_id, receipt_email, stripe_payment_intent_id, stripe_charge_id,
-       card_brand, card_last4, card_country, card_exp_month, card_exp_year, card_funding, failure_code, decline_code, failure_message, amount_refunded, created_at, settled_at)
-     values (@invoiceId, @userId, @key, @amount, @currency, @status, @pm, @email, @pi, @ch, @brand, @last4, @country, @expMonth, @expYear, @funding, @failureCode, @declineCode, @failureMessage, @amountRefunded, @createdAt, @settledAt)`,
-  );
-  const insertRefund = sqlite.prepare(
-    `insert into refunds (attempt_id, user_id, idempotency_key, amount, currency, reason, status, stripe_refund_id, created_at)
-     values (?, ?, ?, ?, ?, ?, 'succeeded', ?, ?)`,
-  );
+  const invoiceWriter = batchedInsert(sqlite, 'invoices', ['id', 'number', 'customer_name', 'customer_email', 'customer_phone', 'description', 'amount', 'currency', 'status', 'amount_refunded', 'created_by_user_id', 'created_at', 'updated_at', 'paid_at', 'voided_at']);
+  const attemptWriter = batchedInsert(sqlite, 'payment_attempts', [
+    'id', 'invoice_id', 'user_id', 'idempotency_key', 'amount', 'currency', 'status', 'payment_method_id', 'receipt_email', 'stripe_payment_intent_id', 'stripe_charge_id',
+    'card_brand', 'card_last4', 'card_country', 'card_exp_month', 'card_exp_year', 'card_funding', 'failure_code', 'decline_code', 'failure_message', 'amount_refunded', 'created_at', 'settled_at',
+  ]);
+  const refundWriter = batchedInsert(sqlite, 'refunds', ['id', 'attempt_id', 'user_id', 'idempotency_key', 'amount', 'currency', 'reason', 'status', 'stripe_refund_id', 'created_at']);
+  const nextId = (table: string) => ((sqlite.prepare(`select max(id) as n from ${table}`).get() as { n: number | null }).n ?? 0) + 1;
+  let nextAttemptId = nextId('payment_attempts');
+  let nextRefundId = nextId('refunds');
 
   // Days weighted like a shop's week (quieter weekends); the exact attempt total is kept by cumulative rounding.
   const startDay = Math.floor(endAt / DAY_MS) - (opts.days - 1);
   const weights = Array.from({ length: opts.days }, (_, i) => ([0, 6].includes(new Date((startDay + i) * DAY_MS).getUTCDay()) ? 0.5 : 1));
   const weightSum = weights.reduce((a, b) => a + b, 0);
 
-  let nextInvoiceId = ((sqlite.prepare('select max(id) as n from invoices').get() as { n: number | null }).n ?? 0) + 1;
+  let nextInvoiceId = nextId('invoices');
   let attempts = 0;
   let invoiceCount = 0;
   let refundCount = 0;
@@ -310,12 +335,18 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
       // Ids follow time, as they do in production, so keyset order (created_at, id) looks real.
       const flat = dayRows.flatMap((r) => r.attempts);
       flat.sort((x, y) => x.createdAt - y.createdAt);
-      for (const { invoice } of dayRows) insertInvoice.run(invoice);
+      for (const { invoice: i } of dayRows) {
+        invoiceWriter.add(i.id, i.number, i.customerName, i.email, i.phone, i.description, i.amount, i.currency, i.status, i.amountRefunded, i.createdBy, i.createdAt, i.createdAt, i.paidAt, i.voidedAt);
+      }
       const invoicesById = opts.onSucceeded ? new Map(dayRows.map((r) => [r.invoice.id, r.invoice])) : null;
       for (const row of flat) {
-        const attemptId = Number(insertAttempt.run(row).lastInsertRowid);
+        const attemptId = nextAttemptId++;
+        attemptWriter.add(
+          attemptId, row.invoiceId, row.userId, row.key, row.amount, row.currency, row.status, row.pm, row.email, row.pi, row.ch,
+          row.brand, row.last4, row.country, row.expMonth, row.expYear, row.funding, row.failureCode, row.declineCode, row.failureMessage, row.amountRefunded, row.createdAt, row.settledAt,
+        );
         for (const r of row.refunds) {
-          insertRefund.run(attemptId, r.userId, r.key, r.amount, row.currency, r.reason, r.id, r.createdAt);
+          refundWriter.add(nextRefundId++, attemptId, r.userId, r.key, r.amount, row.currency, r.reason, 'succeeded', r.id, r.createdAt);
           refundCount++;
         }
         if (row.status === 'succeeded' && opts.onSucceeded) {
@@ -339,6 +370,9 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
       attempts += flat.length;
       invoiceCount += dayRows.length;
     }
+    invoiceWriter.flush();
+    attemptWriter.flush();
+    refundWriter.flush();
   };
 
   // The generated rows are consistent by construction; per-row foreign key probes would only slow the load.
@@ -348,8 +382,8 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
   const cacheSize = sqlite.pragma('cache_size', { simple: true });
   if (opts.attempts >= 50_000) sqlite.pragma('cache_size = -524288');
   sqlite.transaction(() => {
-    // Rebuilding indexes pays off only for big batches; small runs (tests, the demo) insert normally.
-    if (opts.attempts >= 50_000) withoutRandomKeyIndexes(sqlite, ['payment_attempts', 'invoices', 'refunds'], write);
+    // Rebuilding indexes pays off only for big loads; small runs (tests, the demo) insert normally.
+    if (opts.attempts >= 50_000) withoutSecondaryIndexes(sqlite, ['payment_attempts', 'invoices', 'refunds'], write);
     else write();
   })();
   sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
