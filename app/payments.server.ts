@@ -196,21 +196,28 @@ export async function sendAttempt(attemptId: number, source: OutcomeSource = 'ap
     const invoice = getDb().select({ number: invoices.number }).from(invoices).where(eq(invoices.id, attempt.invoiceId)).get()!;
     const stripe = getStripe();
 
-    let paymentMethod: Stripe.PaymentMethod;
-    try {
-      paymentMethod = await stripe.paymentMethods.retrieve(attempt.paymentMethodId);
-    } catch (error) {
-      // No charge was requested yet: an unusable PaymentMethod is a plain failure, an unreachable Stripe stays unsettled.
-      return recordOutcome(attemptId, outcomeFromError(error), source);
-    }
-    const card = cardDetails(paymentMethod);
-    const allowed = getEnv().ALLOWED_CARD_COUNTRIES ?? [];
-    if (allowed.length > 0 && (!card.cardCountry || !allowed.includes(card.cardCountry))) {
-      return recordOutcome(
-        attemptId,
-        { status: 'blocked', card, failureCode: 'country_not_allowed', failureMessage: `Card country ${card.cardCountry ?? 'unknown'} is not in ALLOWED_CARD_COUNTRIES (${allowed.join(',')}).` },
-        source,
-      );
+    // Checks that may refuse to charge run only before the request has ever left: once it may have reached
+    // Stripe, the only safe move is the identical request again (a lost "succeeded" must never become "blocked").
+    let card: CardDetails | undefined;
+    if (attempt.sentAt === null) {
+      let paymentMethod: Stripe.PaymentMethod;
+      try {
+        paymentMethod = await stripe.paymentMethods.retrieve(attempt.paymentMethodId);
+      } catch (error) {
+        // No charge was requested yet: an unusable PaymentMethod is a plain failure, an unreachable Stripe stays unsettled.
+        return recordOutcome(attemptId, outcomeFromError(error), source);
+      }
+      card = cardDetails(paymentMethod);
+      const allowed = getEnv().ALLOWED_CARD_COUNTRIES ?? [];
+      if (allowed.length > 0 && (!card.cardCountry || !allowed.includes(card.cardCountry))) {
+        return recordOutcome(
+          attemptId,
+          { status: 'blocked', card, failureCode: 'country_not_allowed', failureMessage: `Card country ${card.cardCountry ?? 'unknown'} is not in ALLOWED_CARD_COUNTRIES (${allowed.join(',')}).` },
+          source,
+        );
+      }
+      // Committed before the request: a crash after this line is settled by re-sending, never by re-checking.
+      getDb().update(paymentAttempts).set({ sentAt: Date.now(), ...card }).where(eq(paymentAttempts.id, attemptId)).run();
     }
 
     try {
@@ -309,8 +316,8 @@ export function outcomeFromError(error: unknown): Outcome {
 export type OutcomeSource = 'api' | 'reconciler' | 'webhook';
 
 /**
- * Records an answer in one transaction. State only moves forward: a settled attempt is never changed,
- * and an "unknown" never overwrites anything but a pending attempt.
+ * Records an answer in one transaction. State only moves forward: a settled attempt is never changed
+ * (a contradicting answer is flagged instead), and "unknown" only ever replaces pending or unknown.
  */
 export function recordOutcome(attemptId: number, outcome: Outcome, source: OutcomeSource): AttemptStatus {
   const db = getDb();
@@ -318,7 +325,11 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
     (tx) => {
       const attempt = tx.select().from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get();
       if (!attempt) throw new Error(`payment attempt ${attemptId} not found`);
-      if (attempt.status !== 'pending' && attempt.status !== 'unknown') return attempt.status;
+      if (attempt.status !== 'pending' && attempt.status !== 'unknown') {
+        // Settled states never change, but a definite answer that contradicts one is money a person must look at.
+        if (outcome.status !== 'unknown' && outcome.status !== attempt.status) flagConflict(tx, attempt, outcome, source);
+        return attempt.status;
+      }
       const now = Date.now();
       const card = outcome.card ?? {};
       const common = {
@@ -372,7 +383,23 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
   );
 }
 
-function pauseStaffAfterManyDeclines(tx: Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0], userId: number, now: number) {
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
+
+function flagConflict(tx: Tx, attempt: Attempt, outcome: Outcome, source: OutcomeSource) {
+  const flagged = tx
+    .update(paymentAttempts)
+    .set({ needsAttentionAt: Date.now() })
+    .where(and(eq(paymentAttempts.id, attempt.id), sql`${paymentAttempts.needsAttentionAt} is null`))
+    .run();
+  if (flagged.changes > 0) {
+    audit(
+      { actorUserId: null, action: 'charge.outcome_conflict', subjectType: 'payment_attempt', subjectId: attempt.id, details: { source, recorded: attempt.status, reported: outcome.status, paymentIntent: outcome.paymentIntentId ?? undefined } },
+      tx,
+    );
+  }
+}
+
+function pauseStaffAfterManyDeclines(tx: Tx, userId: number, now: number) {
   const row = tx
     .select({ n: sql<number>`count(*)` })
     .from(paymentAttempts)

@@ -122,6 +122,8 @@ export const paymentAttempts = sqliteTable(
     failureMessage: text('failure_message'),
     amountRefunded: integer('amount_refunded').notNull().default(0),
     reconcileAttempts: integer('reconcile_attempts').notNull().default(0),
+    /** When the PaymentIntent request first left Keyed: from then on a re-send is only ever the identical request. */
+    sentAt: integer('sent_at'),
     needsAttentionAt: integer('needs_attention_at'),
     createdAt: createdAt(),
     settledAt: integer('settled_at'),

@@ -294,15 +294,64 @@ describe('no lost outcome', () => {
     expect(getDb().select().from(webhookEvents).all()).toHaveLength(0);
   });
 
-  it('flags an attempt still unsettled after 24 hours for a manager instead of re-sending it', async () => {
+  it('past the re-send window, flags the attempt and only looks it up in Stripe: settled with no second charge', async () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
     await sandbox.control('faults', { mode: 'drop_after', count: 3, method: 'POST', path: '/v1/payment_intents' });
     await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
     const report = await reconcileAttempts({ now: Date.now() + 25 * 3_600_000 });
-    expect(report).toMatchObject({ checked: 0, flagged: 1 });
+    expect(report).toMatchObject({ flagged: 1, checked: 1, settled: 1 });
+    expect(attemptRows()[0]).toMatchObject({ status: 'succeeded', needsAttentionAt: null });
+    expect(invoiceStatus(invoice.id)).toBe('paid');
+    expect(await intentsInSandbox()).toHaveLength(1);
+    expect(getDb().select().from(auditEvents).where(eq(auditEvents.action, 'charge.needs_attention')).all()).toHaveLength(1);
+  });
+
+  it('"Check now" on an attempt past the window never sends a charge: one that never reached Stripe is failed', async () => {
+    const staff = await createTestUser('staff');
+    const invoice = newInvoice(staff.id);
+    const old = Date.now() - 25 * 3_600_000;
+    const [row] = getDb()
+      .insert(paymentAttempts)
+      .values({ invoiceId: invoice.id, userId: staff.id, idempotencyKey: newAttemptKey(), amount: 109900, currency: 'usd', status: 'unknown', paymentMethodId: await sandbox.paymentMethod('4242424242424242'), createdAt: old, sentAt: old })
+      .returning()
+      .all();
+    getDb().update(invoices).set({ status: 'processing' }).where(eq(invoices.id, invoice.id)).run();
+    const { reconcileAttempt } = await import('~/reconciler.server');
+    expect(await reconcileAttempt(row!.id)).toBe('failed');
+    expect(attemptRows()[0]).toMatchObject({ status: 'failed', failureCode: 'not_sent' });
+    expect(invoiceStatus(invoice.id)).toBe('open');
+    expect(await intentsInSandbox()).toHaveLength(0);
+  });
+
+  it('a hundred old unsettled attempts do not crowd out a fresh one', async () => {
+    const staff = await createTestUser('staff');
+    const old = Date.now() - 30 * 3_600_000;
+    for (let i = 0; i < 105; i++) {
+      const inv = newInvoice(staff.id);
+      getDb().insert(paymentAttempts).values({ invoiceId: inv.id, userId: staff.id, idempotencyKey: newAttemptKey(), amount: 100, currency: 'usd', status: 'unknown', paymentMethodId: 'pm_gone', createdAt: old, needsAttentionAt: old }).run();
+    }
+    const invoice = newInvoice(staff.id);
+    await sandbox.control('faults', { mode: 'drop_after', count: 3, method: 'POST', path: '/v1/payment_intents' });
+    await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    await reconcileAttempts({ minAgeMs: 0 });
+    expect(invoiceStatus(invoice.id)).toBe('paid');
+  });
+
+  it('a webhook that contradicts a settled attempt is flagged for a person, not applied', async () => {
+    const staff = await createTestUser('staff');
+    const invoice = newInvoice(staff.id);
+    await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const attempt = attemptRows()[0]!;
+    getDb().update(paymentAttempts).set({ status: 'failed' }).where(eq(paymentAttempts.id, attempt.id)).run();
+    const [event] = (await sandbox.stripe.events.list({ type: 'payment_intent.succeeded' })).data;
+    const payload = JSON.stringify(event);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const response = await respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }), params: {}, context: {} }));
+    expect(response.status).toBe(200);
+    expect(attemptRows()[0]).toMatchObject({ status: 'failed' });
     expect(attemptRows()[0]!.needsAttentionAt).not.toBeNull();
-    expect(attemptRows()[0]!.status).toBe('unknown');
+    expect(getDb().select().from(auditEvents).where(eq(auditEvents.action, 'charge.outcome_conflict')).all()).toHaveLength(1);
   });
 });
 

@@ -245,7 +245,7 @@ const en = {
   payment: {
     checkSettled: 'Stripe answered: the attempt is settled.',
     checkPending: 'Stripe has not answered yet. Keyed keeps checking every minute.',
-    needsAttention: 'Unsettled for more than 24 hours: Keyed no longer re-sends it. Check the payment in Stripe and settle it by hand.',
+    needsAttention: 'Unsettled for about a day: Keyed no longer re-sends it and only looks it up in Stripe. Check the payment in Stripe if it stays unsettled.',
     disputed: 'Disputed ({{reason}}) for {{amount}} on {{date}}.',
     payment: 'Payment',
     refunded: 'Refunded',

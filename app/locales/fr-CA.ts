@@ -249,7 +249,7 @@ const frCA = {
   payment: {
     checkSettled: 'Stripe a répondu : la tentative est réglée.',
     checkPending: 'Stripe n’a pas encore répondu. Keyed vérifie de nouveau chaque minute.',
-    needsAttention: 'Non réglée depuis plus de 24 heures : Keyed ne la renvoie plus. Vérifiez le paiement dans Stripe et réglez-le à la main.',
+    needsAttention: 'Non réglée depuis environ un jour : Keyed ne la renvoie plus et la cherche seulement dans Stripe. Vérifiez le paiement dans Stripe si elle reste non réglée.',
     disputed: 'Contesté ({{reason}}) pour {{amount}} le {{date}}.',
     payment: 'Paiement',
     refunded: 'Remboursé',

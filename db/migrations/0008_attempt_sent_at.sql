@@ -1,0 +1,1 @@
+ALTER TABLE `payment_attempts` ADD `sent_at` integer;
