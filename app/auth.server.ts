@@ -1,4 +1,5 @@
 import { redirect } from '@remix-run/node';
+import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { users, type Role } from '../db/schema';
 import { audit, clientIp } from './audit.server';
@@ -6,7 +7,7 @@ import { getDb } from './db.server';
 import { getDummyHash, verifyPassword } from './password.server';
 import { can, type Permission } from './permissions';
 import { createSessionRow, deleteSession, findLiveSession, sessionCookie } from './session.server';
-import { clearLoginFailures, lockedUntil, recordLoginFailure, throttleKeys } from './throttle.server';
+import { beginLoginAttempt, loginSucceeded, throttleKeys } from './throttle.server';
 
 export type SessionUser = { id: number; email: string; name: string; role: Role; locale: 'en' | 'fr-CA' | null; sessionId: string };
 
@@ -59,9 +60,9 @@ export async function login(request: Request, email: string, password: string): 
   const normalizedEmail = email.trim().toLowerCase();
   const keys = throttleKeys(normalizedEmail, ip);
   const now = Date.now();
-  const until = lockedUntil(keys, now);
+  const until = beginLoginAttempt(keys, now);
   if (until > now) {
-    audit({ actorUserId: null, action: 'login.throttled', ip, details: { email: normalizedEmail } });
+    audit({ actorUserId: null, action: 'login.throttled', ip, details: auditedEmail(normalizedEmail, null) });
     return { ok: false, reason: 'throttled', retryAfterSeconds: Math.ceil((until - now) / 1000) };
   }
 
@@ -73,19 +74,18 @@ export async function login(request: Request, email: string, password: string): 
   // Verify even for unknown emails so timing does not reveal which accounts exist.
   const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await getDummyHash()));
   if (!user || !passwordOk || user.disabledAt) {
-    recordLoginFailure(keys);
     audit({
       actorUserId: user?.id ?? null,
       action: 'login.failed',
       subjectType: user ? 'user' : undefined,
       subjectId: user?.id,
       ip,
-      details: { email: normalizedEmail, reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'bad_password' },
+      details: { ...auditedEmail(normalizedEmail, user ?? null), reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'bad_password' },
     });
     return { ok: false, reason: 'invalid' };
   }
 
-  clearLoginFailures(keys[0]!);
+  loginSucceeded(keys);
   // A fresh id at every login, so an id planted before login is worthless.
   const previous = await readSessionId(request);
   if (previous) deleteSession(previous);
@@ -105,12 +105,31 @@ export async function logout(request: Request) {
   return redirect('/login', { headers: await clearedSessionHeaders(request) });
 }
 
+/**
+ * What the audit log keeps of a typed email: the address of a real account, but only a short hash of
+ * anything else, because people sometimes type their password into the email field.
+ */
+function auditedEmail(email: string, account: { id: number } | null) {
+  if (account) return { email };
+  return { emailHash: createHash('sha256').update(email).digest('hex').slice(0, 16) };
+}
+
 async function clearedSessionHeaders(request: Request) {
   return { 'Set-Cookie': await sessionCookie(request).serialize('', { maxAge: 0 }) };
 }
 
-/** Only same-site relative paths, so a crafted link cannot send a user elsewhere after login. */
+/**
+ * Only paths on this site. Resolved the way a browser would (which strips tabs and newlines and reads
+ * backslashes as slashes), so "/\t/evil.com" or "/\\evil.com" cannot send a user elsewhere after login.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/dashboard') {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  return to;
+  if (typeof to !== 'string' || !to.startsWith('/')) return fallback;
+  const base = 'http://keyed.invalid';
+  let url: URL;
+  try {
+    url = new URL(to, base);
+  } catch {
+    return fallback;
+  }
+  return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : fallback;
 }

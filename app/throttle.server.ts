@@ -20,29 +20,49 @@ export function throttleKeys(email: string, ip: string | null) {
   return keys;
 }
 
-/** The time until which any of these keys is locked, or 0 when all are free. */
-export function lockedUntil(keys: string[], now = Date.now()) {
-  const rows = getDb().select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
-  return Math.max(0, ...rows.map((r) => r.blockedUntil).filter((t) => t > now));
+/**
+ * Counts a login attempt as a failure before the password is checked, in one transaction with the lock check,
+ * so parallel guesses cannot all slip past a lock that only the first of them would set. Returns the time until
+ * which the keys are locked (this attempt refused), or 0 (go ahead, and call loginSucceeded if it does).
+ */
+export function beginLoginAttempt(keys: string[], now = Date.now()): number {
+  const db = getDb();
+  return db.transaction(
+    (tx) => {
+      const rows = tx.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+      const until = Math.max(0, ...rows.map((r) => r.blockedUntil).filter((t) => t > now));
+      if (until > now) return until;
+      for (const key of keys) {
+        const row = rows.find((r) => r.key === key);
+        const failures = row && now - row.lastFailedAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
+        const blockedUntil = now + lockDurationMs(failures);
+        tx.insert(loginThrottle)
+          .values({ key, failures, lastFailedAt: now, blockedUntil })
+          .onConflictDoUpdate({ target: loginThrottle.key, set: { failures, lastFailedAt: now, blockedUntil } })
+          .run();
+      }
+      return 0;
+    },
+    { behavior: 'immediate' },
+  );
 }
 
-export function recordLoginFailure(keys: string[], now = Date.now()) {
+/** The password was right: forget the account's failures and take back the one counted for this attempt. */
+export function loginSucceeded(keys: string[]) {
+  const [accountKey, ...otherKeys] = keys;
   const db = getDb();
   db.transaction((tx) => {
-    for (const key of keys) {
+    tx.delete(loginThrottle).where(eq(loginThrottle.key, accountKey!)).run();
+    for (const key of otherKeys) {
       const row = tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
-      const failures = row && now - row.lastFailedAt < FORGET_AFTER_MS ? row.failures + 1 : 1;
-      const blockedUntil = now + lockDurationMs(failures);
-      tx.insert(loginThrottle)
-        .values({ key, failures, lastFailedAt: now, blockedUntil })
-        .onConflictDoUpdate({ target: loginThrottle.key, set: { failures, lastFailedAt: now, blockedUntil } })
+      if (!row) continue;
+      const failures = Math.max(0, row.failures - 1);
+      tx.update(loginThrottle)
+        .set({ failures, blockedUntil: failures < FREE_FAILURES ? 0 : row.blockedUntil })
+        .where(eq(loginThrottle.key, key))
         .run();
     }
   });
-}
-
-export function clearLoginFailures(key: string) {
-  getDb().delete(loginThrottle).where(eq(loginThrottle.key, key)).run();
 }
 
 export function pruneLoginThrottle(now = Date.now()) {

@@ -80,6 +80,20 @@ describe('login throttling', () => {
     expect(locked.ok === false && locked.reason === 'throttled' && locked.retryAfterSeconds).toBeGreaterThan(0);
   });
 
+  it('counts parallel guesses before checking them: 20 at once get at most 5 tries', async () => {
+    await createTestUser('manager');
+    const results = await Promise.all(Array.from({ length: 20 }, () => login(loginRequest('10.5.5.5'), 'manager@keyed.test', 'parallel guess')));
+    expect(results.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(FREE_FAILURES);
+    expect(results.filter((r) => !r.ok && r.reason === 'throttled')).toHaveLength(20 - FREE_FAILURES);
+  });
+
+  it('keeps only a hash of an unknown email in the audit log (people type passwords there)', async () => {
+    await login(loginRequest(), 'my-secret-password', 'x');
+    const [event] = getDb().select().from(auditEvents).where(eq(auditEvents.action, 'login.failed')).all();
+    expect(JSON.stringify(event!.details)).not.toContain('my-secret-password');
+    expect(event!.details).toMatchObject({ emailHash: expect.stringMatching(/^[0-9a-f]{16}$/), reason: 'unknown_email' });
+  });
+
   it('locks an IP that tries many accounts', async () => {
     await createTestUser('manager');
     for (let i = 0; i < FREE_FAILURES; i++) {
@@ -142,5 +156,15 @@ describe('sessions', () => {
     await loggedIn();
     const forged = new Request('http://127.0.0.1:3000/', { headers: { Cookie: 'keyed_session=InNvbWV0aGluZyI%3D.badsignature' } });
     expect(await getUser(forged)).toBeNull();
+  });
+});
+
+describe('redirect after login', () => {
+  it('keeps paths on this site and refuses everything that a browser would resolve elsewhere', async () => {
+    const { safeRedirect } = await import('~/auth.server');
+    expect(safeRedirect('/invoices?q=a#top')).toBe('/invoices?q=a#top');
+    for (const evil of ['//evil.com', '/\\evil.com', '/\t/evil.com', '/\n/evil.com', 'https://evil.com', 'javascript:alert(1)', '', null]) {
+      expect(safeRedirect(evil)).toBe('/dashboard');
+    }
   });
 });
