@@ -13,7 +13,8 @@ export function openSqlite(path: string) {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('synchronous = NORMAL');
+  // FULL: a committed pending attempt must survive a power cut, or a charge Stripe made could be forgotten.
+  sqlite.pragma('synchronous = FULL');
   return sqlite;
 }
 

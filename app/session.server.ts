@@ -14,10 +14,15 @@ const TOUCH_INTERVAL_MS = 60_000;
 const cookies = new Map<string, Cookie>();
 
 /** `__Host-` prefix and Secure over HTTPS; a plain name over http://127.0.0.1 where browsers refuse both. */
+/** SESSION_SECRET, comma-separated to rotate: the first signs, all verify. */
+export function sessionSecrets() {
+  const env = getEnv();
+  return env.SESSION_SECRET ? env.SESSION_SECRET.split(',').map((s) => s.trim()) : [SANDBOX_FALLBACK_SECRET];
+}
+
 export function sessionCookie(request: Request): Cookie {
   const secure = new URL(request.url).protocol === 'https:';
-  const env = getEnv();
-  const secrets = env.SESSION_SECRET ? env.SESSION_SECRET.split(',').map((s) => s.trim()) : [SANDBOX_FALLBACK_SECRET];
+  const secrets = sessionSecrets();
   const name = secure ? '__Host-keyed_session' : 'keyed_session';
   const cacheKey = `${name}|${secrets.join(',')}`;
   let cookie = cookies.get(cacheKey);

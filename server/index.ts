@@ -11,6 +11,7 @@ import { migrateDatabase } from '../db/migrate';
 import { DEMO_USERS, seedDemo } from '../db/seed';
 import { startSandbox } from '../sandbox/index';
 import { isCrossSiteStateChange } from './origin-check';
+import { limitRequestBodies } from './request-limits';
 import { STRIPE_ORIGINS, nonceMiddleware, sandboxOrigins, securityHeaders, type PaymentOrigins } from './security-headers';
 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
@@ -60,6 +61,7 @@ async function main() {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', env.TRUST_PROXY ? 1 : false);
+  app.use(limitRequestBodies());
   app.use(nonceMiddleware());
   app.use(securityHeaders(payment));
   app.use((req, res, next) => {

@@ -96,7 +96,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const status = await reconcileAttempt(id);
   audit({ actorUserId: user.id, action: 'charge.check_requested', subjectType: 'payment_attempt', subjectId: id, ip: clientIp(request) });
   const settled = status !== 'pending' && status !== 'unknown';
-  return redirectWithToast(`/charges/${id}`, { kind: settled ? 'success' : 'info', message: settled ? t('payment.checkSettled') : t('payment.checkPending') });
+  return redirectWithToast(request, `/charges/${id}`, { kind: settled ? 'success' : 'info', message: settled ? t('payment.checkSettled') : t('payment.checkPending') });
 }
 
 async function refundAction(request: Request, idParam: string | undefined, form: FormData) {
@@ -117,7 +117,7 @@ async function refundAction(request: Request, idParam: string | undefined, form:
     return json({ error: t(REFUSAL_KEYS[result.reason], params), fieldErrors: {} }, { status: result.status });
   }
   const message = result.status === 'succeeded' ? 'refundForm.done' : 'refundForm.pending';
-  return redirectWithToast(`/charges/${id}`, { kind: 'success', message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }) });
+  return redirectWithToast(request, `/charges/${id}`, { kind: 'success', message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }) });
 }
 
 export default function ChargePage() {

@@ -40,7 +40,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     return json({ error: t('invoice.voidNotOpen', { status: t(STATUS_LABEL_KEYS[result.status ?? 'void']!) }) }, { status: 409 });
   }
-  return redirectWithToast(`/invoices/${id}`, { kind: 'success', message: t('invoice.voided') });
+  return redirectWithToast(request, `/invoices/${id}`, { kind: 'success', message: t('invoice.voided') });
 }
 
 export default function InvoicePage() {

@@ -26,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await request.formData(), { schema: invoiceFormSchema({ t, locale }) });
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
   const invoice = createInvoice(submission.value, { id: user.id, ip: clientIp(request) });
-  return redirectWithToast(`/invoices/${invoice.id}`, { kind: 'success', message: t('invoiceForm.createdToast', { number: invoice.number }) });
+  return redirectWithToast(request, `/invoices/${invoice.id}`, { kind: 'success', message: t('invoiceForm.createdToast', { number: invoice.number }) });
 }
 
 function TextField({ field, label, type }: { field: FieldMetadata<string>; label: string; type: 'text' | 'email' | 'tel' }) {

@@ -57,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const current = getSettings();
   if (current.upgrade_threshold_share !== submission.value.upgradeThresholdPercent) updateSetting('upgrade_threshold_share', submission.value.upgradeThresholdPercent, actor);
   if (current.refund_approval_threshold !== submission.value.refundApprovalThreshold) updateSetting('refund_approval_threshold', submission.value.refundApprovalThreshold, actor);
-  return redirectWithToast('/settings', { kind: 'success', message: t('settings.saved') });
+  return redirectWithToast(request, '/settings', { kind: 'success', message: t('settings.saved') });
 }
 
 export default function SettingsPage() {

@@ -52,7 +52,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     enable: 'users.toast.enabled',
     'resume-charging': 'users.toast.chargingResumed',
   } as const;
-  return redirectWithToast(`/settings/users/${id}`, { kind: 'success', message: t(messages[value.intent]) });
+  return redirectWithToast(request, `/settings/users/${id}`, { kind: 'success', message: t(messages[value.intent]) });
 }
 
 export default function UserPage() {

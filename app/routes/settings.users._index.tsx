@@ -32,7 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!result.ok) {
     return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [t(result.error)] }, hideFields: ['password'] }), { status: 400 });
   }
-  return redirectWithToast('/settings/users', { kind: 'success', message: t('users.created', { email: submission.value.email }) });
+  return redirectWithToast(request, '/settings/users', { kind: 'success', message: t('users.created', { email: submission.value.email }) });
 }
 
 export default function UsersPage() {

@@ -88,6 +88,11 @@ test('a cross-site POST is refused with 403 and changes nothing', async ({ page,
   await expect(page.getByText('No invoices match.')).toBeVisible();
 });
 
+test('an oversized body is refused with 413 before any route reads it', async ({ request }) => {
+  const response = await request.post('/login', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, data: `email=${'a'.repeat(1_100_000)}` });
+  expect(response.status()).toBe(413);
+});
+
 test('security headers: nonce CSP, frame-ancestors none, nosniff, referrer policy; healthz checks the database', async ({ request }) => {
   const response = await request.get('/login');
   const csp = response.headers()['content-security-policy']!;
