@@ -1,4 +1,5 @@
 import { and, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { INVOICE_STATUSES, invoices, paymentAttempts, type InvoiceStatus } from '../db/schema';
 import { audit } from './audit.server';
 import { getDb } from './db.server';
@@ -85,31 +86,28 @@ export function listAttemptsForInvoice({ invoiceId }: { invoiceId: number }) {
     .all();
 }
 
-/** Invoice numbers run INV-1001, INV-1002, …; assigned inside the insert's transaction so two creators never collide. */
+/** Invoice numbers are INV-(1000 + id): derived from the row's own id, so two creators can never collide. */
+export function invoiceNumberFor(id: number) {
+  return `INV-${1000 + id}`;
+}
+
 export function createInvoice(input: InvoiceInput, actor: { id: number; ip?: string | null }) {
   const db = getDb();
   return db.transaction(
     (tx) => {
-      const last = tx.select({ maxId: sql<number | null>`max(${invoices.id})` }).from(invoices).get();
-      const number = `INV-${1000 + (last?.maxId ?? 0) + 1}`;
       const now = Date.now();
-      const created = tx
+      const { id } = tx
         .insert(invoices)
-        .values({ ...input, number, status: 'open', createdByUserId: actor.id, createdAt: now, updatedAt: now })
-        .returning({ id: invoices.id, number: invoices.number })
+        .values({ ...input, number: `pending-${randomUUID()}`, status: 'open', createdByUserId: actor.id, createdAt: now, updatedAt: now })
+        .returning({ id: invoices.id })
         .get();
+      const number = invoiceNumberFor(id);
+      tx.update(invoices).set({ number }).where(eq(invoices.id, id)).run();
       audit(
-        {
-          actorUserId: actor.id,
-          action: 'invoice.created',
-          subjectType: 'invoice',
-          subjectId: created.id,
-          ip: actor.ip,
-          details: { number, amount: input.amount, currency: input.currency },
-        },
+        { actorUserId: actor.id, action: 'invoice.created', subjectType: 'invoice', subjectId: id, ip: actor.ip, details: { number, amount: input.amount, currency: input.currency } },
         tx,
       );
-      return created;
+      return { id, number };
     },
     { behavior: 'immediate' },
   );

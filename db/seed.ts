@@ -1,5 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../app/db.server';
+import { invoiceNumberFor } from '../app/invoices.server';
 import { hashPassword } from '../app/password.server';
 import { auditEvents, invoices, settings, users, type Currency, type Role } from './schema';
 
@@ -58,13 +59,15 @@ export async function seedDemo(db: Db, demoPassword: string) {
         .onConflictDoNothing({ target: users.email })
         .run();
     }
-    const base = (tx.select({ n: sql<number>`coalesce(max(${invoices.id}), 0)` }).from(invoices).get()?.n ?? 0) + 1000;
     DEMO_INVOICES.forEach(([customerName, customerEmail, customerPhone, description, amount, currency], i) => {
       // Spread over the last two weeks so the list reads like real work.
       const createdAt = now - (DEMO_INVOICES.length - i) * 11 * 3_600_000;
-      tx.insert(invoices)
-        .values({ number: `INV-${base + i + 1}`, customerName, customerEmail, customerPhone, description, amount, currency, status: 'open', createdAt, updatedAt: createdAt })
-        .run();
+      const { id } = tx
+        .insert(invoices)
+        .values({ number: `pending-${i}`, customerName, customerEmail, customerPhone, description, amount, currency, status: 'open', createdAt, updatedAt: createdAt })
+        .returning({ id: invoices.id })
+        .get();
+      tx.update(invoices).set({ number: invoiceNumberFor(id) }).where(eq(invoices.id, id)).run();
     });
     tx.insert(auditEvents).values({ at: now, actorUserId: null, action: 'demo.seeded', details: { users: DEMO_USERS.length, invoices: DEMO_INVOICES.length } }).run();
     tx.insert(settings).values({ key: SEED_MARKER, value: new Date(now).toISOString(), updatedAt: now }).run();

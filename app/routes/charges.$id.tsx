@@ -8,6 +8,7 @@ import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { audit, clientIp } from '~/audit.server';
 import { failureMessageKey } from '~/charge-messages';
+import { getEnv } from '~/env.server';
 import { getChargeDetail } from '~/charges.server';
 import { REFUND_KEY_PATTERN, REFUND_REASONS, newRefundKey, refundCharge, type RefundRefusal } from '~/refunds.server';
 import { formatMoney, parseAmount } from '~/money';
@@ -79,6 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     ...detail,
     messageKey: charge.status === 'failed' || charge.status === 'blocked' ? failureMessageKey(charge) : null,
+    allowedCountries: (getEnv().ALLOWED_CARD_COUNTRIES ?? []).join(', '),
     canCheck: can(user.role, 'attempt:reconcile') && (charge.status === 'pending' || charge.status === 'unknown'),
     // A fresh key per page view: resubmitting this form is the same refund, never a second one.
     refund: can(user.role, 'refund:create') && charge.refundableAmount > 0 ? { key: newRefundKey() } : null,
@@ -121,7 +123,7 @@ async function refundAction(request: Request, idParam: string | undefined, form:
 }
 
 export default function ChargePage() {
-  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, canCheck, refund } = useLoaderData<typeof loader>();
+  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, allowedCountries, canCheck, refund } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -163,8 +165,10 @@ export default function ChargePage() {
       ) : null}
       {messageKey ? (
         <section className="rounded-md bg-red-50 p-4 text-sm ring-1 ring-red-200" aria-labelledby="failure-title">
-          <h2 id="failure-title" className="font-semibold text-red-900">{charge.authenticationRequired ? t('terminal.authTitle') : t('terminal.declinedTitle')}</h2>
-          <p className="mt-1 text-red-950">{t(messageKey, { countries: '' })}</p>
+          <h2 id="failure-title" className="font-semibold text-red-900">
+            {charge.authenticationRequired ? t('terminal.authTitle') : charge.status === 'blocked' ? t('terminal.blockedTitle') : t('terminal.declinedTitle')}
+          </h2>
+          <p className="mt-1 text-red-950">{t(messageKey, { countries: allowedCountries })}</p>
           <p className="mt-2 text-red-900">
             {[charge.failureCode, charge.declineCode].filter(Boolean).map((code) => (
               <code key={code} className="mr-1 rounded bg-white/70 px-1">{code}</code>

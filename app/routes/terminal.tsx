@@ -91,7 +91,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
   if (formData.get('intent') === 'check') {
     const submission = parseWithZod(formData, { schema: CheckFormSchema });
-    if (submission.status !== 'success') return json({ error: t('errors.notFound.title') }, { status: 400 });
+    if (submission.status !== 'success') return json({ error: t('errors.badRequest.title') }, { status: 400 });
     const attempt = getAttempt({ id: submission.value.attemptId });
     if (!attempt || (attempt.userId !== user.id && !can(user.role, 'attempt:reconcile'))) throw notFound('Payment attempt not found');
     await reconcileAttempt(attempt.id);
@@ -195,7 +195,7 @@ export default function TerminalPage() {
                 <StatusBadge status={invoice.status} />
               </div>
             </div>
-            {attempt ? <Outcome attempt={attempt} invoiceEmail={invoice.customerEmail} allowedCountries={data.allowedCountries} /> : null}
+            {attempt ? <Outcome attempt={attempt} allowedCountries={data.allowedCountries} /> : null}
             {actionData && 'error' in actionData ? (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
                 {actionData.error}
@@ -227,7 +227,7 @@ export default function TerminalPage() {
 
 type AttemptView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['attempt']>;
 
-function Outcome({ attempt, invoiceEmail, allowedCountries }: { attempt: AttemptView; invoiceEmail: string | null; allowedCountries: string }) {
+function Outcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedCountries: string }) {
   const { t } = useTranslation();
   const format = useFormat();
   const ref = useRef<HTMLDivElement>(null);
@@ -256,7 +256,7 @@ function Outcome({ attempt, invoiceEmail, allowedCountries }: { attempt: Attempt
           <dt className="font-medium">{t('terminal.paymentIntent')}</dt>
           <dd><code className="text-xs">{attempt.stripePaymentIntentId}</code></dd>
         </dl>
-        {attempt.receiptEmail ?? invoiceEmail ? <p className="mt-2 text-sm text-emerald-900">{t('terminal.receiptSent', { email: attempt.receiptEmail ?? invoiceEmail })}</p> : null}
+        {attempt.receiptEmail ? <p className="mt-2 text-sm text-emerald-900">{t('terminal.receiptSent', { email: attempt.receiptEmail })}</p> : null}
       </div>
     );
   } else if (attempt.status === 'failed' || attempt.status === 'blocked') {
