@@ -69,6 +69,10 @@ function escapeHtml(s: string): string {
 
 export async function handleControl(state: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return bad(res, 'The sandbox control API answers only loopback clients.', 403);
+  // Browsers send an Origin with every cross-site request (even a "simple" text/plain POST that skips the CORS
+  // preflight): refusing any request that has one keeps web pages from resetting the sandbox or injecting faults.
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${req.headers.host}`) return bad(res, 'The sandbox control API is for tests and scripts, not other web pages.', 403);
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.replace(/\/$/, '');
   let body: Record<string, unknown> = {};
