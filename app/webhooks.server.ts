@@ -22,12 +22,11 @@ export function handleStripeWebhook(rawBody: string, signature: string | null): 
     return { status: 400, body: 'Invalid signature' };
   }
   const db = getDb();
-  const fresh = db
-    .insert(webhookEvents)
-    .values({ id: event.id, type: event.type, receivedAt: Date.now(), objectId: eventObjectId(event) })
-    .onConflictDoNothing({ target: webhookEvents.id })
-    .run();
-  if (fresh.changes === 0) return { status: 200, body: 'Already processed' };
+  // Only a fully applied event is a duplicate. One recorded but not applied (the process died in between)
+  // is applied again when Stripe retries it: applying is forward-only and deduplicated, so that is safe.
+  const seen = db.select({ processedAt: webhookEvents.processedAt }).from(webhookEvents).where(eq(webhookEvents.id, event.id)).get();
+  if (seen?.processedAt) return { status: 200, body: 'Already processed' };
+  if (!seen) db.insert(webhookEvents).values({ id: event.id, type: event.type, receivedAt: Date.now(), objectId: eventObjectId(event) }).run();
   try {
     applyEvent(event);
   } catch (error) {

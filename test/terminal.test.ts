@@ -276,6 +276,20 @@ describe('no lost outcome', () => {
     expect(getDb().select().from(webhookEvents).all()).toHaveLength(1);
   });
 
+  it('an event recorded but never applied (a crash in between) is applied when Stripe retries it', async () => {
+    const staff = await createTestUser('staff');
+    const invoice = newInvoice(staff.id);
+    await sandbox.control('faults', { mode: 'drop_after', count: 3, method: 'POST', path: '/v1/payment_intents' });
+    await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const [event] = (await sandbox.stripe.events.list({ type: 'payment_intent.succeeded' })).data;
+    getDb().insert(webhookEvents).values({ id: event!.id, type: event!.type, receivedAt: Date.now() }).run();
+    const payload = JSON.stringify(event);
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const response = await respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }), params: {}, context: {} }));
+    expect(response.status).toBe(200);
+    expect(attemptRows()[0]!.status).toBe('succeeded');
+  });
+
   it('a forged webhook signature → 400 and nothing changes', async () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
