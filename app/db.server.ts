@@ -43,3 +43,13 @@ export function closeDb() {
   current?.sqlite.close();
   current = undefined;
 }
+
+/** A LIKE pattern matching `text` anywhere, with % _ and \ taken literally (use with `escape '\'`). */
+export function likePattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** True for SQLite's unique-constraint error: another writer got there first. */
+export function isUniqueViolation(error: unknown) {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -2,7 +2,7 @@ import { and, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { INVOICE_STATUSES, invoices, paymentAttempts, type InvoiceStatus } from '../db/schema';
 import { audit } from './audit.server';
-import { getDb } from './db.server';
+import { getDb, likePattern } from './db.server';
 import type { InvoiceInput } from './invoice-form';
 
 export const INVOICE_PAGE_SIZE = 25;
@@ -17,15 +17,11 @@ export function parseInvoiceFilter(params: URLSearchParams): Required<Pick<Invoi
   return { q, status, page };
 }
 
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export function listInvoices({ q, status, page = 1 }: InvoiceFilter) {
   const conditions: SQL[] = [];
   if (status) conditions.push(eq(invoices.status, status));
   if (q) {
-    const pattern = `%${escapeLike(q)}%`;
+    const pattern = likePattern(q);
     const digits = q.replace(/\D/g, '');
     const matches = [
       sql`${invoices.number} like ${pattern} escape '\\'`,

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { invoices, paymentAttempts, users, type AttemptStatus } from '../db/schema';
 import { audit } from './audit.server';
 import { addToRollup } from './rollup.server';
-import { getDb } from './db.server';
+import { getDb, isUniqueViolation, likePattern } from './db.server';
 import { getEnv } from './env.server';
 import { MINIMUM_CHARGE } from './money';
 import { getStripe } from './stripe.server';
@@ -47,7 +47,7 @@ export function getInvoiceForCharge({ id }: { id: number }) {
 }
 
 export function listChargeableInvoices({ q }: { q?: string }) {
-  const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const pattern = q ? likePattern(q) : null;
   return getDb()
     .select({ id: invoices.id, number: invoices.number, customerName: invoices.customerName, amount: invoices.amount, currency: invoices.currency })
     .from(invoices)
@@ -106,10 +106,6 @@ function findAttemptByKey(input: { invoiceId: number; attemptKey: string }): Cha
   if (!existing) return null;
   if (existing.invoiceId !== input.invoiceId) return { kind: 'refused', reason: 'stale_form', message: { key: 'payment.refused.staleForm' } };
   return { kind: 'attempt', attemptId: existing.id };
-}
-
-function isUniqueViolation(error: unknown) {
-  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 function startAttempt(input: { invoiceId: number; paymentMethodId: string; attemptKey: string }, actor: Actor): ChargeOutcome {
