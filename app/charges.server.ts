@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzl
 import { z } from 'zod';
 import { ATTEMPT_STATUSES, CURRENCIES, auditEvents, dailyOutcomes, invoices, paymentAttempts, refunds, users, webhookEvents, type AttemptStatus, type Currency } from '../db/schema';
 import { getDb } from './db.server';
-import { parseAmount } from './money';
+import { minorToDecimal, parseAmount } from './money';
 import { stripeDashboardUrl } from './stripe.server';
 
 // ——— the filter: every field lives in the URL, so a view can be bookmarked and shared ———
@@ -132,8 +132,8 @@ export function chargeFilterToSearchParams(filter: ChargeFilter): URLSearchParam
   set('currency', filter.currency);
   set('brand', filter.brand);
   set('last4', filter.last4);
-  if (filter.minAmount !== undefined) set('min', (filter.minAmount / 100).toFixed(2));
-  if (filter.maxAmount !== undefined) set('max', (filter.maxAmount / 100).toFixed(2));
+  if (filter.minAmount !== undefined) set('min', minorToDecimal(filter.minAmount));
+  if (filter.maxAmount !== undefined) set('max', minorToDecimal(filter.maxAmount));
   set('q', filter.q);
   return params;
 }
@@ -401,6 +401,8 @@ function totalsFromRollup(filter: ChargeFilter): ChargeTotals {
 
 /** Refunded volume of the filtered charges, read from the (small) refunds table. */
 function refundedByCurrency(filter: ChargeFilter) {
+  // Only succeeded charges are refunded, and they carry no decline code: such filters have nothing refunded.
+  if (filter.code || (filter.status && filter.status !== 'succeeded')) return [];
   const { currency, ...rest } = filter;
   if (Object.keys(rest).length === 0) {
     // Nothing to match on the charges: the refunds table alone answers (it carries the currency).

@@ -25,6 +25,12 @@ function loadPage(query: string, cursor: string | null = null) {
   return listCharges({ filter, cursor, limit: 50 });
 }
 
+/** The whole /charges loader's data work: the page and the filter's totals (what the route calls today). */
+function loadPageAndTotals(query: string, cursor: string | null = null) {
+  const { filter } = parseChargeFilter(new URLSearchParams(query));
+  return [listCharges({ filter, cursor, limit: 50 }), chargeTotals(filter)];
+}
+
 function page(name: string, fn: () => unknown, target = '≤ 20 ms'): Figure {
   const t = timeMedian(fn);
   return { name, median: t.median, unit: 'ms', runs: t.runs, target, ok: target ? t.median <= 20 : undefined, note: `max ${round(t.max, 1)} ms` };
@@ -51,6 +57,9 @@ export function benchPages(endAt: number): Figure[] {
     page('/charges filtered: staff member', () => loadPage('user=3')),
     page('/charges search: invoice number', () => loadPage(`q=${someInvoice}`)),
     page('/charges search: customer name substring (not indexed)', () => loadPage('q=Tremblay'), ''),
+    page('/charges loader with totals: first page', () => loadPageAndTotals('')),
+    page('/charges loader with totals: page 2,000', () => loadPageAndTotals('', deep)),
+    page('/charges loader with totals: insufficient_funds + USD + 90 days', () => loadPageAndTotals(`code=insufficient_funds&currency=usd&from=${from}&to=${to}`)),
   ];
 }
 

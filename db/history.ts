@@ -35,23 +35,6 @@ export type HistoryOptions = {
   staffUserIds?: number[];
   /** Who refunds in Keyed. Default: a history finance user, created if missing. */
   refundUserIds?: number[];
-  /** Called with every succeeded attempt (for mirroring into the sandbox). Slows generation: small runs only. */
-  onSucceeded?: (charge: GeneratedCharge) => void;
-};
-
-export type GeneratedCharge = {
-  attemptId: number;
-  invoiceId: number;
-  invoiceNumber: string;
-  userId: number;
-  amount: number;
-  currency: Currency;
-  createdAt: number;
-  paymentIntentId: string;
-  chargeId: string;
-  paymentMethodId: string;
-  card: { brand: string; last4: string; country: string; expMonth: number; expYear: number; funding: string };
-  refunds: { stripeRefundId: string; amount: number; createdAt: number; reason: string | null }[];
 };
 
 export type HistoryResult = { attempts: number; invoices: number; refunds: number; users: number; insertMs: number; totalMs: number };
@@ -338,7 +321,6 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
       for (const { invoice: i } of dayRows) {
         invoiceWriter.add(i.id, i.number, i.customerName, i.email, i.phone, i.description, i.amount, i.currency, i.status, i.amountRefunded, i.createdBy, i.createdAt, i.createdAt, i.paidAt, i.voidedAt);
       }
-      const invoicesById = opts.onSucceeded ? new Map(dayRows.map((r) => [r.invoice.id, r.invoice])) : null;
       for (const row of flat) {
         const attemptId = nextAttemptId++;
         attemptWriter.add(
@@ -348,23 +330,6 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
         for (const r of row.refunds) {
           refundWriter.add(nextRefundId++, attemptId, r.userId, r.key, r.amount, row.currency, r.reason, 'succeeded', r.id, r.createdAt);
           refundCount++;
-        }
-        if (row.status === 'succeeded' && opts.onSucceeded) {
-          const invoice = invoicesById!.get(row.invoiceId)!;
-          opts.onSucceeded({
-            attemptId,
-            invoiceId: row.invoiceId,
-            invoiceNumber: invoice.number,
-            userId: row.userId,
-            amount: row.amount,
-            currency: row.currency,
-            createdAt: row.createdAt,
-            paymentIntentId: row.pi!,
-            chargeId: row.ch!,
-            paymentMethodId: row.pm,
-            card: { brand: row.brand, last4: row.last4, country: row.country, expMonth: row.expMonth, expYear: row.expYear, funding: row.funding },
-            refunds: row.refunds.map((r) => ({ stripeRefundId: r.id, amount: r.amount, createdAt: r.createdAt, reason: r.reason })),
-          });
         }
       }
       attempts += flat.length;
@@ -559,52 +524,85 @@ export type DemoHistoryOptions = {
   refundUserIds?: number[];
 };
 
+export type DemoHistoryResult = { generated: HistoryResult | null; imported: number; skipped: number };
+
 /** Control API bodies are capped at 1 MB; ~400 payments stay well below. */
 const SANDBOX_IMPORT_BATCH = 400;
 
 /**
- * About 90 days of history for sandbox mode, once per database: written like generateHistory, and every
- * succeeded charge (with its refunds) imported into the sandbox under the same ids, so refunding a
- * historical charge through the real Stripe SDK works. Returns null when the database already has it.
+ * About 90 days of history for sandbox mode: generated once per database (a settings marker), then every
+ * succeeded charge of that period and its refunds made known to the sandbox under the same ids, so refunding
+ * a historical charge through the real Stripe SDK works. The sync runs on every call and is idempotent (the
+ * sandbox skips ids it has), so a sandbox file deleted or an import cut short is repaired on the next start.
  */
-export async function seedDemoHistory(sqlite: Database.Database, opts: DemoHistoryOptions): Promise<(HistoryResult & { imported: number }) | null> {
-  if (sqlite.prepare('select 1 from settings where key = ?').get(DEMO_HISTORY_MARKER)) return null;
-  const charges: GeneratedCharge[] = [];
-  const result = await generateHistory(sqlite, {
-    attempts: opts.attempts ?? 3000,
-    days: opts.days ?? 90,
-    scenario: opts.scenario ?? 'rising-auth',
-    seed: opts.seed ?? 1,
-    // History ends an hour ago: everything in it is settled and older than anything keyed from now on.
-    endAt: Date.now() - 3_600_000,
-    staffUserIds: opts.staffUserIds,
-    refundUserIds: opts.refundUserIds,
-    onSucceeded: (charge) => charges.push(charge),
-  });
-  let imported = 0;
-  for (let i = 0; i < charges.length; i += SANDBOX_IMPORT_BATCH) {
-    const payments: HistoricalPayment[] = charges.slice(i, i + SANDBOX_IMPORT_BATCH).map(toSandboxPayment);
-    const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payments }) });
-    if (!response.ok) throw new Error(`The sandbox refused the demo history: ${response.status} ${await response.text()}`);
-    imported += ((await response.json()) as { imported: number }).imported;
+export async function seedDemoHistory(sqlite: Database.Database, opts: DemoHistoryOptions): Promise<DemoHistoryResult> {
+  const days = opts.days ?? 90;
+  let generated: HistoryResult | null = null;
+  if (!sqlite.prepare('select 1 from settings where key = ?').get(DEMO_HISTORY_MARKER)) {
+    generated = await generateHistory(sqlite, {
+      attempts: opts.attempts ?? 3000,
+      days,
+      scenario: opts.scenario ?? 'rising-auth',
+      seed: opts.seed ?? 1,
+      // History ends an hour ago: everything in it is settled and older than anything keyed from now on.
+      endAt: Date.now() - 3_600_000,
+      staffUserIds: opts.staffUserIds,
+      refundUserIds: opts.refundUserIds,
+    });
+    const now = Date.now();
+    sqlite.prepare('insert into settings (key, value, updated_at) values (?, ?, ?)').run(DEMO_HISTORY_MARKER, new Date(now).toISOString(), now);
   }
-  const now = Date.now();
-  sqlite.prepare('insert into settings (key, value, updated_at) values (?, ?, ?)').run(DEMO_HISTORY_MARKER, new Date(now).toISOString(), now);
-  return { ...result, imported };
+  const synced = await syncSandboxWithHistory(sqlite, { sandboxUrl: opts.sandboxUrl, since: Date.now() - (days + 1) * DAY_MS });
+  return { generated, ...synced };
 }
 
+/** Sends the succeeded charges created since `since` (and their refunds) to the sandbox's history import. */
+export async function syncSandboxWithHistory(sqlite: Database.Database, opts: { sandboxUrl: string; since: number }) {
+  const charges = sqlite
+    .prepare(
+      `select a.id, a.invoice_id as invoiceId, a.user_id as userId, a.amount, a.currency, a.created_at as createdAt, a.receipt_email as receiptEmail,
+              a.stripe_payment_intent_id as pi, a.stripe_charge_id as ch, a.payment_method_id as pm, i.number as invoiceNumber,
+              a.card_brand as brand, a.card_last4 as last4, a.card_country as country, a.card_exp_month as expMonth, a.card_exp_year as expYear, a.card_funding as funding
+       from payment_attempts a join invoices i on i.id = a.invoice_id
+       where a.status = 'succeeded' and a.created_at >= ? and a.stripe_payment_intent_id is not null and a.stripe_charge_id is not null
+       order by a.created_at, a.id`,
+    )
+    .all(opts.since) as SucceededRow[];
+  const refundsFor = sqlite.prepare<[number], { id: string; amount: number; createdAt: number; reason: string | null }>(
+    "select stripe_refund_id as id, amount, created_at as createdAt, reason from refunds where attempt_id = ? and status = 'succeeded' and stripe_refund_id is not null",
+  );
+  let imported = 0;
+  let skipped = 0;
+  for (let i = 0; i < charges.length; i += SANDBOX_IMPORT_BATCH) {
+    const payments = charges.slice(i, i + SANDBOX_IMPORT_BATCH).map((c) => toSandboxPayment(c, refundsFor.all(c.id)));
+    const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payments }) });
+    if (!response.ok) throw new Error(`The sandbox refused the demo history: ${response.status} ${await response.text()}`);
+    const answer = (await response.json()) as { imported: number; skipped: number };
+    imported += answer.imported;
+    skipped += answer.skipped;
+  }
+  return { imported, skipped };
+}
+
+type SucceededRow = {
+  id: number; invoiceId: number; userId: number; amount: number; currency: string; createdAt: number; receiptEmail: string | null;
+  pi: string; ch: string; pm: string; invoiceNumber: string;
+  brand: string | null; last4: string | null; country: string | null; expMonth: number | null; expYear: number | null; funding: string | null;
+};
+
 /** The same payment as the sandbox stores it: the metadata Keyed's own charges carry, times in seconds. */
-function toSandboxPayment(c: GeneratedCharge): HistoricalPayment {
+function toSandboxPayment(c: SucceededRow, refundRows: { id: string; amount: number; createdAt: number; reason: string | null }[]): HistoricalPayment {
   return {
-    paymentIntentId: c.paymentIntentId,
-    chargeId: c.chargeId,
-    paymentMethodId: c.paymentMethodId,
+    paymentIntentId: c.pi,
+    chargeId: c.ch,
+    paymentMethodId: c.pm,
     amount: c.amount,
     currency: c.currency,
     created: Math.floor(c.createdAt / 1000),
     description: `Invoice ${c.invoiceNumber}`,
-    metadata: { invoice_id: String(c.invoiceId), attempt_id: String(c.attemptId), user_id: String(c.userId) },
-    card: c.card,
-    refunds: c.refunds.map((r) => ({ id: r.stripeRefundId, amount: r.amount, created: Math.floor(r.createdAt / 1000), reason: r.reason as HistoricalRefund['reason'] })),
+    receiptEmail: c.receiptEmail,
+    metadata: { invoice_id: String(c.invoiceId), attempt_id: String(c.id), user_id: String(c.userId) },
+    card: { brand: c.brand ?? 'visa', last4: c.last4 ?? '0000', country: c.country ?? 'US', expMonth: c.expMonth ?? 12, expYear: c.expYear ?? 2030, funding: c.funding ?? 'credit' },
+    refunds: refundRows.map((r) => ({ id: r.id, amount: r.amount, created: Math.floor(r.createdAt / 1000), reason: r.reason as HistoricalRefund['reason'] })),
   };
 }

@@ -180,6 +180,8 @@ export const refunds = sqliteTable(
     uniqueIndex('refunds_idempotency_key_unique').on(t.idempotencyKey),
     uniqueIndex('refunds_stripe_refund_id_unique').on(t.stripeRefundId),
     index('refunds_attempt_idx').on(t.attemptId),
+    // Refunded volume by period and currency (dashboard, history totals) read from the index alone.
+    index('refunds_status_created_idx').on(t.status, t.createdAt, t.currency, t.amount),
     check('refunds_amount_positive', sql`${t.amount} > 0`),
   ],
 );

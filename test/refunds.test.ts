@@ -244,8 +244,13 @@ describe('demo history in sandbox mode', () => {
     const finance = await createTestUser('finance');
     const seeded = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30, staffUserIds: [staff.id], refundUserIds: [finance.id] });
     const succeeded = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.status, 'succeeded')).all();
-    expect(seeded!.imported).toBe(succeeded.length);
-    expect(await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30, staffUserIds: [staff.id], refundUserIds: [finance.id] })).toBeNull();
+    expect(seeded.generated?.attempts).toBe(400);
+    expect(seeded.imported).toBe(succeeded.length);
+    // Again (the next start): nothing generated, nothing imported twice.
+    expect(await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30 })).toEqual({ generated: null, imported: 0, skipped: succeeded.length });
+    // A fresh sandbox file is repaired from the database.
+    await sandbox.control('reset', {});
+    expect((await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, days: 30 })).imported).toBe(succeeded.length);
 
     const untouched = succeeded.find((a) => a.amountRefunded === 0)!;
     const intent = await sandbox.stripe.paymentIntents.retrieve(untouched.stripePaymentIntentId!);

@@ -1,0 +1,1 @@
+CREATE INDEX `refunds_status_created_idx` ON `refunds` (`status`,`created_at`,`currency`,`amount`);
