@@ -621,9 +621,9 @@ function auditKind(action: string): TimelineEntry['kind'] {
   if (action === 'charge.attempted') return 'created';
   if (action === 'charge.unknown') return 'unknown';
   if (action === 'charge.succeeded' || action === 'charge.failed' || action === 'charge.blocked') return 'outcome';
-  if (action === 'charge.needs_attention' || action.startsWith('charge.reconcil')) return 'reconciliation';
+  if (action === 'charge.needs_attention' || action === 'charge.outcome_conflict' || action.startsWith('charge.reconcil')) return 'reconciliation';
   if (action.startsWith('refund.')) return 'refund';
-  if (action === 'charge.disputed') return 'dispute';
+  if (action === 'charge.disputed' || action === 'charge.dispute_updated') return 'dispute';
   return 'note';
 }
 

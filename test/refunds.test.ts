@@ -239,6 +239,16 @@ describe('finance dashboard figures', () => {
 });
 
 describe('demo history in sandbox mode', () => {
+  it('the sandbox import refuses malformed payments (and imports nothing)', async () => {
+    const good = { paymentIntentId: 'pi_3SAAAAAAAAAAAAAAAAAAAAAAAA', chargeId: 'ch_3SAAAAAAAAAAAAAAAAAAAAAAAA', paymentMethodId: 'pm_3SAAAAAAAAAAAAAAAAAAAAAAAA', amount: 1000, currency: 'usd', created: 1790000000, card: { brand: 'visa', last4: '4242', country: 'US', expMonth: 1, expYear: 2030, funding: 'credit' } };
+    for (const bad of [{ ...good, amount: 0 }, { ...good, chargeId: 'nope' }, { ...good, card: { brand: 'visa', last4: '42424242424242' } }, { ...good, refunds: [{ id: 're_3SAAAAAAAAAAAAAAAAAAAAAAAA', amount: 1001, created: 1790000001 }] }]) {
+      await expect(sandbox.control('history', { payments: [good, bad] })).rejects.toThrow(/400/);
+    }
+    await expect(sandbox.stripe.paymentIntents.retrieve(good.paymentIntentId)).rejects.toThrow(/No such/);
+    expect(await sandbox.control('history', { payments: [good] })).toEqual({ imported: 1, skipped: 0 });
+    expect((await sandbox.stripe.paymentIntents.retrieve(good.paymentIntentId)).status).toBe('succeeded');
+  });
+
   it('writes history whose succeeded charges exist in the sandbox, so refunding one through the SDK works', async () => {
     const staff = await createTestUser('staff');
     const finance = await createTestUser('finance');
