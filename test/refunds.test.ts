@@ -6,7 +6,7 @@ import { getChargeDetail } from '~/charges.server';
 import { getDb, getSqlite } from '~/db.server';
 import { createInvoice } from '~/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments.server';
-import { financeSummary, newRefundKey, refundCharge, refundableAmount } from '~/refunds.server';
+import { financeSummary, newRefundKey, refundCharge, refundableAmount, settlePendingRefunds } from '~/refunds.server';
 import { handleStripeWebhook } from '~/webhooks.server';
 import { seedDemoHistory } from '../db/history';
 import { useTestDatabase } from './helpers/database';
@@ -129,6 +129,41 @@ describe('refunding a charge', () => {
     expect(retried).toMatchObject({ ok: true, status: 'succeeded' });
     expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(1);
     expect(attemptRow(attempt.id).amountRefunded).toBe(7000);
+  });
+
+  it('a refund left pending is settled later: found at Stripe by its metadata, or re-sent, never doubled', async () => {
+    const finance = await createTestUser('finance');
+    const { attempt } = await paidCharge(30000);
+    // Stripe made this one but the answer was lost; nobody resubmits the form.
+    await sandbox.control('faults', { mode: 'drop_after', count: 4, method: 'POST', path: '/v1/refunds' });
+    const lost = await refundCharge({ attemptId: attempt.id, amount: 3000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+    await sandbox.control('faults', undefined, 'DELETE');
+    // This one never reached Stripe.
+    await sandbox.control('faults', { mode: '500_before', count: 6, method: 'POST', path: '/v1/refunds' });
+    const unsent = await refundCharge({ attemptId: attempt.id, amount: 2000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+    await sandbox.control('faults', undefined, 'DELETE');
+    expect([lost, unsent]).toMatchObject([{ ok: true, status: 'pending' }, { ok: true, status: 'pending' }]);
+    expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(1);
+
+    expect(await settlePendingRefunds({ olderThanMs: 60_000 })).toEqual([]);
+    const settled = await settlePendingRefunds({ olderThanMs: 0 });
+    expect(settled.map((s) => s.outcome).sort()).toEqual(['found', 'resent']);
+    expect((await stripeRefunds(attempt.stripePaymentIntentId!)).map((r) => r.amount).sort()).toEqual([2000, 3000]);
+    expect(refundRows().map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+    expect(attemptRow(attempt.id).amountRefunded).toBe(5000);
+    expect(await settlePendingRefunds({ olderThanMs: 0 })).toEqual([]);
+  });
+
+  it('a refund that never reached Stripe within a day is marked failed and frees its amount', async () => {
+    const finance = await createTestUser('finance');
+    const { attempt } = await paidCharge(30000);
+    await sandbox.control('faults', { mode: '500_before', count: 6, method: 'POST', path: '/v1/refunds' });
+    await refundCharge({ attemptId: attempt.id, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+    await sandbox.control('faults', undefined, 'DELETE');
+    expect(refundableAmount({ attemptId: attempt.id })).toBe(0);
+    expect(await settlePendingRefunds({ now: Date.now() + 24 * 3_600_000 })).toMatchObject([{ outcome: 'failed' }]);
+    expect(refundableAmount({ attemptId: attempt.id })).toBe(30000);
+    expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(0);
   });
 
   it('refunds above the approval threshold: refused for finance, allowed for a manager', async () => {
