@@ -172,11 +172,20 @@ function likePattern(text: string) {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The trigram index (invoices_search, migration 0010) answers substrings of three characters or more. */
+const TRIGRAM = 3;
+
 function textCondition(q: string): SQL {
   const number = INVOICE_NUMBER_QUERY.exec(q);
   if (number) {
     return inArray(a.invoiceId, getDb().select({ id: invoices.id }).from(invoices).where(eq(invoices.number, `INV-${number[1]}`)));
   }
+  if ([...q].length >= TRIGRAM) {
+    // One quoted phrase: the text is matched as a substring, never parsed as FTS query syntax.
+    const phrase = `"${q.replace(/"/g, '""')}"`;
+    return sql`${a.invoiceId} in (select rowid from invoices_search where invoices_search match ${phrase})`;
+  }
+  // One or two characters: too short for trigrams, so a scan (short queries match a lot and fill a page fast).
   const pattern = likePattern(q);
   return inArray(
     a.invoiceId,

@@ -187,12 +187,19 @@ function withoutSecondaryIndexes(sqlite: Database.Database, tables: string[], ru
   const indexes = sqlite
     .prepare<string[], { name: string; sql: string }>(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${placeholders})`)
     .all(...tables);
+  // The invoice search index is kept by triggers; like the indexes, it is rebuilt once at the end.
+  const triggers = sqlite
+    .prepare<[], { name: string; sql: string }>("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'invoices' and name like 'invoices_search_%'")
+    .all();
   for (const index of indexes) sqlite.exec(`drop index "${index.name}"`);
+  for (const trigger of triggers) sqlite.exec(`drop trigger "${trigger.name}"`);
   run();
   const threads = sqlite.pragma('threads', { simple: true });
   sqlite.pragma('threads = 4');
   for (const index of indexes) sqlite.exec(index.sql);
   sqlite.pragma(`threads = ${Number(threads)}`);
+  for (const trigger of triggers) sqlite.exec(trigger.sql);
+  if (triggers.length > 0) sqlite.exec("insert into invoices_search (invoices_search) values ('rebuild')");
 }
 
 /**

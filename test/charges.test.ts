@@ -74,8 +74,10 @@ function matches(r: Row, f: ChargeFilter) {
   if (f.q) {
     const number = /^(?:inv-?)?(\d{1,12})$/i.exec(f.q);
     if (number) return r.invoiceNumber === `INV-${number[1]}`;
-    const q = asciiLower(f.q);
-    if (!asciiLower(r.invoiceNumber).includes(q) && !asciiLower(r.customerName).includes(q)) return false;
+    // Three characters or more: the trigram index folds case like toLowerCase; shorter: SQLite's LIKE folds ASCII only.
+    const fold = [...f.q].length >= 3 ? (t: string) => t.toLowerCase() : asciiLower;
+    const q = fold(f.q);
+    if (!fold(r.invoiceNumber).includes(q) && !fold(r.customerName).includes(q)) return false;
   }
   return true;
 }
@@ -115,7 +117,8 @@ function randomFilter(rand: () => number, rows: Row[], staffIds: number[]): Char
     const row = pickRow();
     const source = rand() < 0.5 ? row.customerName : row.invoiceNumber;
     const start = Math.floor(rand() * Math.max(1, source.length - 3));
-    f.q = rand() < 0.3 ? row.invoiceNumber : source.slice(start, start + 3 + Math.floor(rand() * 4));
+    const text = source.slice(start, start + 1 + Math.floor(rand() * 6));
+    f.q = rand() < 0.3 ? row.invoiceNumber : rand() < 0.5 ? text.toUpperCase() : text;
   }
   return f;
 }
@@ -211,6 +214,26 @@ function insertCharge(overrides: Partial<typeof paymentAttempts.$inferInsert> & 
     .returning()
     .get();
 }
+
+describe('free-text search', () => {
+  it('finds substrings of names and numbers in any case, treats FTS syntax as text, and follows renamed invoices', async () => {
+    await createTestUser('staff');
+    insertCharge({ customerName: 'Gagnon Électrique' });
+    insertCharge({ customerName: 'Kevin O’Brien' });
+    insertCharge({ customerName: 'Rock "n" Roll AND Co' });
+    const names = (q: string) => listCharges({ filter: { q } }).rows.map((r) => r.customerName);
+    expect(names('électr')).toEqual(['Gagnon Électrique']);
+    expect(names('ÉLECTR')).toEqual(['Gagnon Électrique']);
+    expect(names('o’b')).toEqual(['Kevin O’Brien']);
+    expect(names('"n" Roll AND')).toEqual(['Rock "n" Roll AND Co']);
+    expect(names('AND Co*')).toEqual([]);
+    expect(names('ag')).toEqual(['Gagnon Électrique']);
+    const id = getSqlite().prepare("select id from invoices where customer_name = 'Kevin O’Brien'").get() as { id: number };
+    getSqlite().prepare("update invoices set customer_name = 'Kevin Obrien' where id = ?").run(id.id);
+    expect(names('o’b')).toEqual([]);
+    expect(names('obri')).toEqual(['Kevin Obrien']);
+  });
+});
 
 describe('keyset pagination', () => {
   it('never skips or repeats a row while new charges arrive between pages, forwards and back', async () => {
