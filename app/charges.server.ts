@@ -2,30 +2,15 @@ import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzl
 import { z } from 'zod';
 import { ATTEMPT_STATUSES, CURRENCIES, auditEvents, dailyOutcomes, invoices, paymentAttempts, refunds, users, webhookEvents, type AttemptStatus, type Currency } from '../db/schema';
 import { getDb } from './db.server';
+import { isUtcDay } from './utc-day';
 import { minorToDecimal, parseAmount } from './money';
 import { stripeDashboardUrl } from './stripe.server';
 
 // ——— the filter: every field lives in the URL, so a view can be bookmarked and shared ———
 
-/** The decline-code choice that stands for every spelling of "the bank wanted authentication". */
-export const AUTHENTICATION_REQUIRED_FILTER = 'authentication_required';
-
-/** Codes offered in the filter's menu (any other well-formed code typed into the URL works too). */
-export const DECLINE_CODE_CHOICES = [
-  AUTHENTICATION_REQUIRED_FILTER,
-  'insufficient_funds',
-  'generic_decline',
-  'expired_card',
-  'incorrect_cvc',
-  'lost_card',
-  'stolen_card',
-  'processing_error',
-  'fraudulent',
-  'card_velocity_exceeded',
-  'country_not_allowed',
-] as const;
-
-export const CARD_BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'diners', 'unionpay'] as const;
+// The filter's menu choices live in charge-filter-choices.ts, which the page can import too.
+export { AUTHENTICATION_REQUIRED_FILTER, CARD_BRANDS, DECLINE_CODE_CHOICES } from './charge-filter-choices';
+import { AUTHENTICATION_REQUIRED_FILTER } from './charge-filter-choices';
 
 const DAY_MS = 86_400_000;
 
@@ -51,7 +36,7 @@ export type ChargeFilterField = (typeof CHARGE_FILTER_FIELDS)[number];
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-const utcDate = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'invalid_date');
+const utcDate = z.string().refine(isUtcDay, 'invalid_date');
 
 /** URL names are short (`user`, `min`, `max`); values are validated, never trusted. Errors are stable codes for i18n. */
 export const ChargeFilterSchema = z.object({
@@ -107,7 +92,9 @@ export function parseChargeFilter(searchParams: URLSearchParams): ChargeFilterPa
   for (const [field, key] of [['min', 'minAmount'], ['max', 'maxAmount']] as const) {
     const text = values[field];
     if (text === undefined) continue;
-    const amount = parseAmount(text);
+    // A shared URL may come from either language: "1,099.50" or "1 099,50".
+    const english = parseAmount(text);
+    const amount = english.ok ? english : parseAmount(text, 'fr-CA');
     if (amount.ok) filter[key] = amount.minor;
     else errors[field] = String(amount.error);
   }

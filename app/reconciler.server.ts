@@ -4,6 +4,7 @@ import { paymentAttempts } from '../db/schema';
 import { audit } from './audit.server';
 import { getDb } from './db.server';
 import { isInFlight, outcomeFromIntent, recordOutcome, sendAttempt } from './payments.server';
+import { settlePendingRefunds } from './refunds.server';
 import { getStripe } from './stripe.server';
 
 // Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends only well inside that window: past it a
@@ -106,7 +107,7 @@ function flagExpiredAttempts(now: number) {
 let timer: NodeJS.Timeout | undefined;
 let running = false;
 
-/** Runs once now (settling whatever a crash left behind) and then every minute, in-process, one run at a time. */
+/** Runs once now (settling whatever a crash left behind) and then every minute, in-process, one run at a time: charges, then refunds. */
 export function startReconciler() {
   if (timer) return;
   const run = (minAgeMs?: number) => {
@@ -114,6 +115,8 @@ export function startReconciler() {
     if (running) return;
     running = true;
     reconcileAttempts(minAgeMs === undefined ? {} : { minAgeMs })
+      // Refunds whose answer from Stripe was lost are settled the same way, by looking before re-sending.
+      .then(() => settlePendingRefunds(minAgeMs === undefined ? {} : { olderThanMs: minAgeMs }))
       .catch((error: unknown) => console.error('reconciler:', error instanceof Error ? error.message : String(error)))
       .finally(() => {
         running = false;

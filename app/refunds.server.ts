@@ -10,8 +10,8 @@ import { getStripe } from './stripe.server';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export const REFUND_REASONS = ['requested_by_customer', 'duplicate', 'fraudulent'] as const;
-export type RefundReason = (typeof REFUND_REASONS)[number];
+export { REFUND_REASONS, type RefundReason } from './refund-reasons';
+import type { RefundReason } from './refund-reasons';
 
 export type RefundActor = { id: number; role: Role; ip?: string | null };
 
@@ -111,7 +111,9 @@ function reserveRefund(input: RefundInput, actor: RefundActor): { ok: true; refu
           return { ok: false as const, result: refuse(400, 'exceeds_remaining', 'The refund is more than what remains on this charge.', { remaining }) };
         }
         const threshold = getSettings().refund_approval_threshold;
-        if (amount > threshold && !can(actor.role, 'refund:approve-large')) {
+        // Counted over the charge, not per refund: three refunds of $500 are a $1,500 refund.
+        const refundedSoFar = attempt.amount - remaining;
+        if (refundedSoFar + amount > threshold && !can(actor.role, 'refund:approve-large')) {
           return { ok: false as const, result: refuse(403, 'needs_manager', 'Refunds above the approval threshold need a manager.', { remaining, threshold }) };
         }
         const refund = tx

@@ -3,23 +3,19 @@ import { z } from 'zod';
 import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts, users, type Currency } from '../db/schema';
 import { isAuthenticationRequired } from './charge-messages';
 import { getDb } from './db.server';
-import { utcDay } from './rollup.server';
+import { RANGE_PRESETS } from './report-range';
+import { isUtcDay, shiftDay, utcDay } from './utc-day';
 import { getSettings } from './settings.server';
 import { UPGRADE_SIGNAL_DEFAULTS, evaluateUpgradeSignal, evaluateUpgradeSignalRange, fisherRisePValue, type DailyAuthCounts } from './upgrade-signal.server';
 
 const DAY_MS = 86_400_000;
-export const RANGE_PRESETS = [7, 30, 90] as const;
 const MAX_RANGE_DAYS = 366;
 // The signal at the end of a day looks back 35 days (7-day window + 28-day baseline), and `since` 90 more.
 const SIGNAL_LOOKBACK_DAYS = UPGRADE_SIGNAL_DEFAULTS.windowDays + UPGRADE_SIGNAL_DEFAULTS.baselineDays + UPGRADE_SIGNAL_DEFAULTS.sinceLookbackDays;
 
 export type ReportRange = { from: string; to: string; preset: (typeof RANGE_PRESETS)[number] | 'custom' };
 
-const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && utcDay(Date.parse(`${d}T00:00:00Z`)) === d);
-
-function shiftDay(day: string, days: number) {
-  return utcDay(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
-}
+const dayString = z.string().refine(isUtcDay);
 
 /** ?range=7|30|90, or ?range=custom&from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive, UTC). Errors name the field. */
 export function parseReportRange(params: URLSearchParams, today = utcDay(Date.now())): { range: ReportRange; errors: Record<string, string> } {

@@ -1,6 +1,7 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts } from '../db/schema';
 import { isAuthenticationRequired } from './charge-messages';
+import { utcDay } from './utc-day';
 import type { Db } from './db.server';
 import { getDb } from './db.server';
 
@@ -20,9 +21,7 @@ export type SettledAttempt = {
   declineCode: string | null;
 };
 
-export function utcDay(ms: number) {
-  return new Date(ms).toISOString().slice(0, 10);
-}
+export { utcDay } from './utc-day';
 
 // The one SQL spelling of "authentication required", matching isAuthenticationRequired().
 export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled')`;

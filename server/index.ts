@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EnvError, parseEnv, type Env } from '../app/env.server';
-import { openSqlite, getDb } from '../app/db.server';
+import { getDb, getSqlite, openSqlite } from '../app/db.server';
 import { migrateDatabase } from '../db/migrate';
+import { seedDemoHistory } from '../db/history';
 import { DEMO_USERS, seedDemo } from '../db/seed';
 import { startSandbox } from '../sandbox/index';
 import { isCrossSiteStateChange } from './origin-check';
@@ -33,6 +34,8 @@ async function main() {
   // Migrations run once here, never per request.
   const sqlite = openSqlite(env.DATABASE_PATH);
   migrateDatabase(sqlite);
+  // Fresh statistics for the query planner, cheap when nothing changed (SQLite's advice for long-lived connections).
+  sqlite.pragma('optimize');
   sqlite.close();
 
   let payment: PaymentOrigins = STRIPE_ORIGINS;
@@ -52,6 +55,10 @@ async function main() {
     closeSandbox = sandbox.close;
     const { seeded } = await seedDemo(getDb(), env.DEMO_PASSWORD);
     if (seeded) console.log('Seeded demo users and invoices.');
+    // About 90 days of charge history, mirrored into the sandbox so refunds on it work like on any charge.
+    // ~100 attempts a day in the rising-auth scenario: enough volume for the upgrade signal to show itself.
+    const history = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 9000 });
+    if (history.generated) console.log(`Seeded ${history.generated.attempts.toLocaleString('en-US')} demo charges over 90 days.`);
   }
 
   const buildPath = path.resolve('build/index.js');

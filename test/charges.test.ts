@@ -346,3 +346,18 @@ describe('charge detail', () => {
     expect(getChargeDetail({ id: 999_999 })).toBeNull();
   });
 });
+
+describe('charge filter edge cases', () => {
+  it('an impossible date is a field error, never an exception', async () => {
+    const { parseChargeFilter } = await import('~/charges.server');
+    for (const bad of ['2025-13-45', '2025-02-30', '2025-1-1', 'yesterday']) {
+      expect(parseChargeFilter(new URLSearchParams({ from: bad })).errors).toEqual({ from: 'invalid_date' });
+    }
+  });
+
+  it('amounts in either language’s notation', async () => {
+    const { parseChargeFilter } = await import('~/charges.server');
+    expect(parseChargeFilter(new URLSearchParams({ min: '1,099.50' })).filter.minAmount).toBe(109950);
+    expect(parseChargeFilter(new URLSearchParams({ min: '1 099,50' })).filter.minAmount).toBe(109950);
+  });
+});

@@ -175,6 +175,8 @@ describe('refunding a charge', () => {
     const refused = await refundCharge({ attemptId: attempt.id, amount: 20001, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
     expect(refused).toMatchObject({ ok: false, status: 403, reason: 'needs_manager', threshold: 20000 });
     expect(await refundCharge({ attemptId: attempt.id, amount: 20000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: true });
+    // Splitting does not get around it: the threshold counts everything refunded on the charge.
+    expect(await refundCharge({ attemptId: attempt.id, amount: 1, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, reason: 'needs_manager' });
     const { attempt: second } = await paidCharge(30000);
     expect(await refundCharge({ attemptId: second.id, idempotencyKey: newRefundKey() }, { id: manager.id, role: 'manager' })).toMatchObject({ ok: true, amount: 30000 });
     expect(await refundCharge({ attemptId: second.id, amount: 100, idempotencyKey: newRefundKey() }, { id: staff.id, role: 'staff' })).toMatchObject({ ok: false, status: 403, reason: 'forbidden' });

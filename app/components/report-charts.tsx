@@ -32,6 +32,9 @@ export type ChartDay = {
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#56B4E9', '#F0E442', '#CC79A7', '#999999'];
 const AUTH_COLOUR = '#D55E00';
 
+// Legend text in the page's text colour: series colours (yellow especially) are too faint for words.
+const legendText = (value: string) => <span className="text-slate-700">{value}</span>;
+
 const shortDay = (day: string, locale: string) =>
   new Intl.DateTimeFormat(locale === 'fr-CA' ? 'fr-CA' : 'en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(Date.parse(`${day}T00:00:00Z`));
 
@@ -47,7 +50,7 @@ export function AttemptsChart({ data }: { data: ChartDay[] }) {
         <YAxis yAxisId="count" allowDecimals={false} fontSize={12} />
         <YAxis yAxisId="rate" orientation="right" domain={[0, 1]} tickFormatter={percent} fontSize={12} />
         <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} formatter={(v, name) => (name === t('reports.successRate') ? percent(Number(v)) : v)} />
-        <Legend />
+        <Legend formatter={legendText} />
         <Bar yAxisId="count" dataKey="attempts" name={t('reports.attempts')} fill="#93c5fd" isAnimationActive={false} />
         <Line yAxisId="rate" dataKey="successRate" name={t('reports.successRate')} stroke="#0f766e" strokeWidth={2} dot={false} isAnimationActive={false} />
       </ComposedChart>
@@ -66,7 +69,7 @@ export function DeclinesChart({ data, codes }: { data: ChartDay[]; codes: string
         <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
         <YAxis allowDecimals={false} fontSize={12} />
         <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} />
-        <Legend />
+        <Legend formatter={legendText} />
         {codes.map((code, i) => (
           <Bar
             key={code}
@@ -94,7 +97,7 @@ export function AuthRequiredChart({ data, thresholdShare }: { data: ChartDay[]; 
         <YAxis yAxisId="count" allowDecimals={false} fontSize={12} />
         <YAxis yAxisId="share" orientation="right" tickFormatter={percent} fontSize={12} domain={[0, (max: number) => Math.max(max, thresholdShare * 1.25)]} />
         <Tooltip labelFormatter={(d) => shortDay(String(d), locale)} formatter={(v, name) => (name === t('reports.authCount') ? v : percent(Number(v)))} />
-        <Legend />
+        <Legend formatter={legendText} />
         <Bar yAxisId="count" dataKey="authRequired" name={t('reports.authCount')} fill={AUTH_COLOUR} isAnimationActive={false} />
         <Line yAxisId="share" dataKey="authShare" name={t('reports.authShare')} stroke="#7c2d12" strokeWidth={2} dot={false} isAnimationActive={false} />
         <Line yAxisId="share" dataKey="baselineShare" name={t('reports.baseline')} stroke="#475569" strokeDasharray="6 4" dot={false} isAnimationActive={false} />

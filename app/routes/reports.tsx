@@ -9,7 +9,8 @@ import { UpgradeBanner } from '~/components/upgrade-banner';
 import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { pageTitle } from '~/page-title';
-import { RANGE_PRESETS, getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports.server';
+import { RANGE_PRESETS } from '~/report-range';
+import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.reports');
 
@@ -139,6 +140,7 @@ export default function ReportsPage() {
         <section className="card space-y-3" aria-labelledby="revenue">
           <h2 id="revenue" className="text-base font-semibold">{t('reports.revenueTitle')}</h2>
           <p className="text-sm text-slate-600">{t('reports.revenueHelp')}</p>
+          <div className="overflow-x-auto" role="region" aria-label={t('reports.revenueTitle')} tabIndex={0}>
           <table className="min-w-full text-sm">
             <thead>
               <tr>
@@ -164,10 +166,11 @@ export default function ReportsPage() {
               ) : null}
             </tbody>
           </table>
+          </div>
         </section>
       </div>
 
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid gap-6 xl:grid-cols-3">
         {(
           [
             ['country', t('reports.byCountry')],
@@ -177,6 +180,7 @@ export default function ReportsPage() {
         ).map(([dimension, title]) => (
           <section key={dimension} className="card" aria-labelledby={`by-${dimension}`}>
             <h2 id={`by-${dimension}`} className="mb-2 text-base font-semibold">{title}</h2>
+            <div className="overflow-x-auto" role="region" aria-label={title} tabIndex={0}>
             <table className="min-w-full text-sm">
               <thead>
                 <tr>
@@ -197,6 +201,7 @@ export default function ReportsPage() {
                 ))}
               </tbody>
             </table>
+            </div>
           </section>
         ))}
       </div>
