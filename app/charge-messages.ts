@@ -4,13 +4,14 @@ export const AUTHENTICATION_REQUIRED_KEY = 'payment.authRequired';
 export const UNKNOWN_OUTCOME_KEY = 'payment.unknownOutcome';
 export const COUNTRY_NOT_ALLOWED_KEY = 'payment.countryNotAllowed';
 
-/** Any of Stripe's three ways of saying the bank wanted authentication this integration cannot do. */
+// Stripe's three ways of saying the bank wanted authentication this integration cannot do. The one rule,
+// in JS and in SQL (over columns named failure_code and decline_code); the schema's partial index repeats it.
+export const AUTH_REQUIRED_FAILURE_CODES = ['authentication_required', 'requires_action_not_handled'] as const;
+export const AUTH_REQUIRED_DECLINE_CODE = 'authentication_not_handled';
+export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled')`;
+
 export function isAuthenticationRequired(failure: { failureCode?: string | null; declineCode?: string | null }) {
-  return (
-    failure.failureCode === 'authentication_required' ||
-    failure.declineCode === 'authentication_not_handled' ||
-    failure.failureCode === 'requires_action_not_handled'
-  );
+  return (AUTH_REQUIRED_FAILURE_CODES as readonly (string | null | undefined)[]).includes(failure.failureCode) || failure.declineCode === AUTH_REQUIRED_DECLINE_CODE;
 }
 
 const DO_NOT_RETRY = 'payment.decline.doNotRetry';

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ATTEMPT_STATUSES, CURRENCIES, auditEvents, dailyOutcomes, invoices, paymentAttempts, refunds, users, webhookEvents, type AttemptStatus, type Currency } from '../db/schema';
+import { AUTH_REQUIRED_DECLINE_CODE, AUTH_REQUIRED_FAILURE_CODES, AUTH_REQUIRED_SQL, isAuthenticationRequired } from './charge-messages';
 import { getDb } from './db.server';
 import { isUtcDay } from './utc-day';
 import { minorToDecimal, parseAmount } from './money';
@@ -135,10 +136,10 @@ const a = paymentAttempts;
  * "Authentication required", spelled exactly as the design defines it. Literal SQL on purpose: it matches the
  * partial index payment_attempts_auth_created_idx word for word, which SQLite needs to use that index.
  */
-export const AUTHENTICATION_REQUIRED_WHERE = "failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled'";
+
 
 export function authenticationRequiredCondition(): SQL {
-  return sql.raw(`(${AUTHENTICATION_REQUIRED_WHERE})`);
+  return sql.raw(AUTH_REQUIRED_SQL);
 }
 
 /** The code finance filters on: Stripe's decline_code when there is one (insufficient_funds), else its error code (expired_card, country_not_allowed). */
@@ -361,7 +362,7 @@ function totalsFromRollup(filter: ChargeFilter): ChargeTotals {
   const codeInRollup = !code
     ? undefined
     : code === AUTHENTICATION_REQUIRED_FILTER
-      ? or(inArray(o.failureCode, ['authentication_required', 'requires_action_not_handled']), eq(o.declineCode, 'authentication_not_handled'))
+      ? or(inArray(o.failureCode, [...AUTH_REQUIRED_FAILURE_CODES]), eq(o.declineCode, AUTH_REQUIRED_DECLINE_CODE))
       : sql`(case when ${o.declineCode} != '' then ${o.declineCode} else ${o.failureCode} end) = ${code}`;
   const settled = db
     .select({
@@ -536,7 +537,7 @@ export function getChargeDetail({ id }: { id: number }) {
   return {
     charge: {
       ...charge,
-      authenticationRequired: isAuthenticationRequiredCode(attempt),
+      authenticationRequired: isAuthenticationRequired(attempt),
       /** What a refund may still take: succeeded charges only, minus refunds done or in flight. */
       refundableAmount: attempt.status === 'succeeded' && !attempt.stripeDisputeId ? Math.max(0, remaining) : 0,
     },
@@ -551,10 +552,6 @@ export function getChargeDetail({ id }: { id: number }) {
 }
 
 export type ChargeDetail = NonNullable<ReturnType<typeof getChargeDetail>>;
-
-function isAuthenticationRequiredCode(f: { failureCode: string | null; declineCode: string | null }) {
-  return f.failureCode === 'authentication_required' || f.declineCode === 'authentication_not_handled' || f.failureCode === 'requires_action_not_handled';
-}
 
 type TimelineAttempt = {
   id: number;

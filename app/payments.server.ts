@@ -7,7 +7,7 @@ import { addToRollup } from './rollup.server';
 import { getDb, isUniqueViolation, likePattern } from './db.server';
 import { getEnv } from './env.server';
 import { MINIMUM_CHARGE } from './money';
-import { getStripe } from './stripe.server';
+import { getStripe, isStripeError } from './stripe.server';
 
 // Card-testing defence: a person with this many declines in the window is paused until a manager resumes them…
 export const STAFF_DECLINE_LIMIT = 10;
@@ -78,7 +78,6 @@ export type ChargeOutcome =
  * attempt key from the page; the amount and currency come from the database row.
  */
 export async function chargeInvoice(input: { invoiceId: number; paymentMethodId: string; attemptKey: string }, actor: Actor): Promise<ChargeOutcome> {
-  const db = getDb();
   // The same key again (double click, resubmitted form, network retry) is the same attempt, never a second charge.
   const replay = findAttemptByKey(input);
   if (replay) return replay;
@@ -283,10 +282,6 @@ export function outcomeFromIntent(intent: Stripe.PaymentIntent, card?: CardDetai
   }
   // processing / requires_action / requires_capture: not final for this integration; the reconciler and webhooks settle it.
   return { ...base, status: 'unknown' };
-}
-
-function isStripeError(error: unknown): error is Stripe.errors.StripeError {
-  return typeof error === 'object' && error !== null && 'type' in error && typeof (error as { type: unknown }).type === 'string' && (error as { type: string }).type.startsWith('Stripe');
 }
 
 /** Card errors and invalid requests are definite failures; silence, 5xx, 429 and 409 mean "ask again later". */

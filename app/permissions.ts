@@ -1,7 +1,7 @@
 import type { Role } from '../db/schema';
 
 // The one place that decides who may do what. Shared with components (for navigation) — no server imports here.
-const STAFF = ['dashboard:view', 'terminal:charge', 'invoice:read', 'charge:read-own'] as const;
+const STAFF = ['dashboard:view', 'terminal:charge', 'invoice:read'] as const;
 const FINANCE = [
   ...STAFF,
   'invoice:write',

@@ -1,6 +1,6 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts } from '../db/schema';
-import { isAuthenticationRequired } from './charge-messages';
+import { AUTH_REQUIRED_SQL, isAuthenticationRequired } from './charge-messages';
 import { utcDay } from './utc-day';
 import type { Db } from './db.server';
 import { getDb } from './db.server';
@@ -23,8 +23,6 @@ export type SettledAttempt = {
 
 export { utcDay } from './utc-day';
 
-// The one SQL spelling of "authentication required", matching isAuthenticationRequired().
-export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled')`;
 
 /** Counts one settled attempt into its day's rows. Call inside the transaction that settles it. */
 export function addToRollup(tx: Tx, attempt: SettledAttempt) {

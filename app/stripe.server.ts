@@ -46,3 +46,8 @@ export function stripeDashboardUrl(path: string) {
   if (mode === 'sandbox') return null;
   return `https://dashboard.stripe.com/${mode === 'stripe-test' ? 'test/' : ''}${path}`;
 }
+
+/** An error the stripe package raised (StripeCardError, StripeConnectionError, …), rather than a bug of ours. */
+export function isStripeError(error: unknown): error is Stripe.errors.StripeError {
+  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string' && (error as { type: string }).type.startsWith('Stripe');
+}

@@ -1,5 +1,5 @@
 // `npm run bench`: builds a 1,000,000-attempt history in a temporary database (or BENCH_DATABASE_PATH)
-// and measures the charge-history figures; writes bench/results.json and prints a table.
+// and measures the charge-history and reports figures; writes bench/results.json and prints a table.
 //   npm run bench -- [--attempts 1000000] [--days 365] [--skip-export]
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
@@ -19,6 +19,7 @@ process.env.DATABASE_PATH = explicit ?? join(dir!, 'bench.db');
 const { closeDb, getSqlite } = await import('../app/db.server');
 const { migrateDatabase } = await import('../db/migrate');
 const charges = await import('./charges');
+const reports = await import('./reports');
 const { printTable } = await import('./lib');
 
 const started = performance.now();
@@ -36,6 +37,8 @@ try {
   const endAt = (sqlite.prepare('select max(created_at) as last from payment_attempts').get() as { last: number }).last;
   console.log('Measuring /charges pages and totals …');
   sections.charges = [...charges.benchPages(endAt), ...charges.benchTotals(endAt)];
+  console.log('Measuring the /reports loader …');
+  sections.reports = reports.benchReports(endAt);
   if (!values['skip-export']) {
     console.log('Measuring the CSV export …');
     sections.export = await charges.benchExport();
@@ -49,7 +52,7 @@ const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', 
 for (const [name, figures] of Object.entries(sections)) printTable(name, figures);
 console.log(`\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; bench took ${Math.round((performance.now() - started) / 1000)} s.`);
 
-// Other suites (reports) keep their sections: only ours are replaced.
+// Sections this run did not measure (for example the export, with --skip-export) keep their last figures.
 const resultsPath = new URL('./results.json', import.meta.url);
 let previous: Record<string, unknown> = {};
 try {

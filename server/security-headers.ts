@@ -43,7 +43,7 @@ export function securityHeaders(payment: PaymentOrigins): RequestHandler {
         'font-src': ["'self'"],
         // Inline style attributes only (React and chart libraries set them); scripts never run inline without the nonce.
         'style-src': ["'self'", "'unsafe-inline'"],
-        'script-src': ["'self'", (req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`, (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.script.join(' ') : '')],
+        'script-src': ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`, (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.script.join(' ') : '')],
         'frame-src': [(req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.frame.join(' ') : "'none'")],
         'connect-src': ["'self'", (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.connect.join(' ') : '')],
       },

@@ -7,7 +7,7 @@ import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/auth.server';
 import { UpgradeBanner } from '~/components/upgrade-banner';
 import { countInvoicesByStatus } from '~/invoices.server';
-import { financeSummary } from '~/refunds.server';
+import { financeSummary } from '~/dashboard.server';
 import { getUpgradeSignal } from '~/reports.server';
 import { pageTitle } from '~/page-title';
 import { can } from '~/permissions';
