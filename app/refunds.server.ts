@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import type Stripe from 'stripe';
 import { invoices, paymentAttempts, refunds, type Currency, type Role } from '../db/schema';
@@ -277,27 +277,25 @@ export function recordStripeRefund(refund: Stripe.Refund, source: RefundSource) 
       }
       const attempt = attemptForStripe({ chargeId: objectId(refund.charge), paymentIntentId: objectId(refund.payment_intent) }, tx);
       if (!attempt) return;
-      const adopted = adoptGapRow(tx, attempt.id, refund);
-      if (!adopted) {
-        const inserted = tx
-          .insert(refunds)
-          .values({
-            attemptId: attempt.id,
-            userId: null,
-            idempotencyKey: stripeRefundKey(refund.id),
-            amount: refund.amount,
-            currency: attempt.currency,
-            reason: refund.reason ?? null,
-            status,
-            stripeRefundId: refund.id,
-            createdAt: (refund.created ?? Math.floor(Date.now() / 1000)) * 1000,
-          })
-          .onConflictDoNothing()
-          .returning({ id: refunds.id })
-          .get();
-        if (!inserted) return;
-        audit({ actorUserId: null, action: 'refund.recorded', subjectType: 'payment_attempt', subjectId: attempt.id, details: { refundId: inserted.id, amount: refund.amount, currency: attempt.currency, stripeRefund: refund.id, source, outsideKeyed: true } }, tx);
-      }
+      const inserted = tx
+        .insert(refunds)
+        .values({
+          attemptId: attempt.id,
+          userId: null,
+          idempotencyKey: stripeRefundKey(refund.id),
+          amount: refund.amount,
+          currency: attempt.currency,
+          reason: refund.reason ?? null,
+          status,
+          stripeRefundId: refund.id,
+          createdAt: (refund.created ?? Math.floor(Date.now() / 1000)) * 1000,
+        })
+        .onConflictDoNothing()
+        .returning({ id: refunds.id })
+        .get();
+      if (!inserted) return;
+      consumeGapRows(tx, attempt.id, refund.amount);
+      audit({ actorUserId: null, action: 'refund.recorded', subjectType: 'payment_attempt', subjectId: attempt.id, details: { refundId: inserted.id, amount: refund.amount, currency: attempt.currency, stripeRefund: refund.id, source, outsideKeyed: true } }, tx);
       applyRefundTotals(tx, attempt.id);
     },
     { behavior: 'immediate' },
@@ -318,25 +316,24 @@ const GAP_KEY_PREFIX = 'stripe-gap:';
 
 /**
  * A `charge.refunded` that reports more refunded money than Keyed knows of (its Refund objects not seen yet)
- * is recorded as a placeholder; the Refund itself, when it arrives, takes the placeholder over instead of
- * counting the money twice.
+ * is recorded as placeholder rows; a Refund, when it arrives, uses up placeholders oldest first (across
+ * several if it must) by its own amount, so the same money is never counted twice.
  */
-function adoptGapRow(tx: Tx, attemptId: number, refund: Stripe.Refund) {
-  const gap = tx
-    .select()
+function consumeGapRows(tx: Tx, attemptId: number, amount: number) {
+  const gaps = tx
+    .select({ id: refunds.id, amount: refunds.amount })
     .from(refunds)
     .where(and(eq(refunds.attemptId, attemptId), isNull(refunds.stripeRefundId), like(refunds.idempotencyKey, `${GAP_KEY_PREFIX}%`), eq(refunds.status, 'succeeded')))
-    .get();
-  if (!gap || gap.amount < refund.amount) return false;
-  if (gap.amount === refund.amount) {
-    tx.update(refunds).set({ stripeRefundId: refund.id, reason: refund.reason ?? null, status: mapStatus(refund.status ?? null) }).where(eq(refunds.id, gap.id)).run();
-    return true;
+    .orderBy(asc(refunds.id))
+    .all();
+  let left = amount;
+  for (const gap of gaps) {
+    if (left <= 0) break;
+    const take = Math.min(gap.amount, left);
+    left -= take;
+    if (take === gap.amount) tx.delete(refunds).where(eq(refunds.id, gap.id)).run();
+    else tx.update(refunds).set({ amount: gap.amount - take }).where(eq(refunds.id, gap.id)).run();
   }
-  tx.update(refunds).set({ amount: gap.amount - refund.amount }).where(eq(refunds.id, gap.id)).run();
-  tx.insert(refunds)
-    .values({ attemptId, userId: null, idempotencyKey: stripeRefundKey(refund.id), amount: refund.amount, currency: gap.currency, reason: refund.reason ?? null, status: mapStatus(refund.status ?? null), stripeRefundId: refund.id, createdAt: (refund.created ?? 0) * 1000 || Date.now() })
-    .run();
-  return true;
 }
 
 /** `charge.refunded`: Refund objects it carries are recorded; money Keyed cannot attribute yet becomes a placeholder. */

@@ -208,6 +208,18 @@ describe('refunds and disputes from Stripe by webhook', () => {
     expect(attemptRow(attempt.id).amountRefunded).toBe(12000);
   });
 
+  it('two outside refunds whose charge.refunded events come first are counted once, however the placeholders split', async () => {
+    const { attempt, invoice } = await paidCharge(30000);
+    await sandbox.stripe.refunds.create({ payment_intent: attempt.stripePaymentIntentId!, amount: 10000 });
+    await sandbox.stripe.refunds.create({ payment_intent: attempt.stripePaymentIntentId!, amount: 20000 });
+    await deliver('charge.refunded');
+    await deliver('refund.created');
+    expect(attemptRow(attempt.id).amountRefunded).toBe(30000);
+    expect(refundRows().map((r) => r.amount).sort((x, y) => x - y)).toEqual([10000, 20000]);
+    expect(refundRows().every((r) => r.stripeRefundId?.startsWith('re_'))).toBe(true);
+    expect(invoiceRow(invoice.id)).toMatchObject({ status: 'refunded', amountRefunded: 30000 });
+  });
+
   it('refund.created then charge.refunded (Stripe’s order) records the refund once; a replay changes nothing', async () => {
     const { attempt, invoice } = await paidCharge(30000);
     await sandbox.stripe.refunds.create({ payment_intent: attempt.stripePaymentIntentId!, reason: 'duplicate' });
