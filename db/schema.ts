@@ -143,7 +143,6 @@ export const paymentAttempts = sqliteTable(
     index('payment_attempts_invoice_idx').on(t.invoiceId, t.createdAt),
     index('payment_attempts_user_created_idx').on(t.userId, t.createdAt),
     index('payment_attempts_created_idx').on(t.createdAt, t.id),
-    index('payment_attempts_status_idx').on(t.status),
     // Charge history: each filter that narrows a lot gets an index that also yields newest-first order (id is the rowid).
     index('payment_attempts_status_created_idx').on(t.status, t.createdAt),
     // "Decline code" in history is the most specific code Stripe gave: decline_code, else the error code.
