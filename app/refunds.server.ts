@@ -44,6 +44,9 @@ export function stripeRefundKey(stripeRefundId: string) {
   return `stripe:${stripeRefundId}`;
 }
 
+// Stripe keeps idempotency keys for at least 24 hours; re-send well inside that.
+const REFUND_RESEND_WINDOW_MS = 23 * 3_600_000;
+
 export const REFUND_KEY_PATTERN = /^refund_[A-Za-z0-9_-]{24}$/;
 
 export function newRefundKey() {
@@ -82,7 +85,8 @@ export async function refundCharge(input: RefundInput, actor: RefundActor): Prom
   if (existing) {
     if (existing.attemptId !== input.attemptId) return refuse(409, 'key_reused', 'This refund form is out of date. Reload the page.');
     // The same submission again: answer with its outcome, or finish sending it if Stripe's answer was lost.
-    if (existing.status === 'pending' && !existing.stripeRefundId) return sendRefund(existing.id);
+    // Only inside Stripe's idempotency window: later, the reconciler looks the refund up instead of re-sending it.
+    if (existing.status === 'pending' && !existing.stripeRefundId && Date.now() - existing.createdAt < REFUND_RESEND_WINDOW_MS) return sendRefund(existing.id);
     return outcomeOf(existing.id);
   }
   const reserved = reserveRefund(input, actor);
