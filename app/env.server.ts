@@ -36,25 +36,6 @@ const EnvSchema = z
       .enum(['', '0', '1'], { errorMap: () => ({ message: 'use 1 behind one reverse proxy, else leave empty' }) })
       .optional()
       .transform((v) => v === '1'),
-  })
-  .superRefine((env, ctx) => {
-    if (Boolean(env.STRIPE_SECRET_KEY) !== Boolean(env.STRIPE_PUBLISHABLE_KEY)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.STRIPE_SECRET_KEY ? 'STRIPE_PUBLISHABLE_KEY' : 'STRIPE_SECRET_KEY'],
-        message: 'set both STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or neither for sandbox mode',
-      });
-    }
-    if (env.STRIPE_SECRET_KEY && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required outside sandbox mode' });
-    }
-    if (env.STRIPE_SECRET_KEY && !env.STRIPE_WEBHOOK_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STRIPE_WEBHOOK_SECRET'],
-        message: 'required with Stripe keys, so webhooks can settle payments',
-      });
-    }
   });
 
 export type Env = z.infer<typeof EnvSchema> & { mode: Mode };
@@ -62,12 +43,24 @@ export type Mode = 'sandbox' | 'stripe-test' | 'stripe-live';
 
 export class EnvError extends Error {}
 
+/** Rules across variables, checked on the raw values so they are reported alongside any other bad value. */
+function crossFieldIssues(source: Record<string, string | undefined>): string[] {
+  const set = (name: string) => Boolean(source[name]?.trim());
+  const issues: string[] = [];
+  if (set('STRIPE_SECRET_KEY') !== set('STRIPE_PUBLISHABLE_KEY')) {
+    issues.push(`${set('STRIPE_SECRET_KEY') ? 'STRIPE_PUBLISHABLE_KEY' : 'STRIPE_SECRET_KEY'}: set both STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY, or neither for sandbox mode`);
+  }
+  if (set('STRIPE_SECRET_KEY') && !set('SESSION_SECRET')) issues.push('SESSION_SECRET: required outside sandbox mode');
+  if (set('STRIPE_SECRET_KEY') && !set('STRIPE_WEBHOOK_SECRET')) issues.push('STRIPE_WEBHOOK_SECRET: required with Stripe keys, so webhooks can settle payments');
+  return issues;
+}
+
 /** Parses an environment, naming every bad variable; throws EnvError so start-up stops with a clear message. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = EnvSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
-    throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+  const issues = [...(result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`)), ...crossFieldIssues(source)];
+  if (!result.success || issues.length > 0) {
+    throw new EnvError(`Invalid environment:\n${issues.map((line) => `  ${line}`).join('\n')}`);
   }
   const env = result.data;
   const mode: Mode = !env.STRIPE_SECRET_KEY

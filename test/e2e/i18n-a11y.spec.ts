@@ -96,7 +96,24 @@ test('form errors are tied to their fields', async ({ page }) => {
   await expect(page.locator(`[id="${describedBy}"]`)).toHaveText('Enter the amount as a number, like 1,099.00.');
 });
 
-const MANAGER_ROUTES = ['/dashboard', '/invoices', '/invoices/new', '/invoices/1', '/terminal', '/terminal?invoice=2', '/settings/users', '/settings/users/1', '/audit', '/invoices/999999'];
+const MANAGER_ROUTES = [
+  '/dashboard',
+  '/invoices',
+  '/invoices/new',
+  '/invoices/1',
+  '/terminal',
+  '/terminal?invoice=2',
+  '/charges',
+  '/charges?code=authentication_required',
+  '/charges/1',
+  '/reports',
+  '/reports?range=90',
+  '/settings',
+  '/settings/users',
+  '/settings/users/1',
+  '/audit',
+  '/invoices/999999',
+];
 
 for (const language of ['English', 'Français'] as const) {
   test(`axe finds no serious or critical violations on any page (${language})`, async ({ page, browser }) => {
