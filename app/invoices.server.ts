@@ -4,6 +4,7 @@ import { INVOICE_STATUSES, invoices, paymentAttempts, type InvoiceStatus } from 
 import { audit } from './audit.server';
 import { getDb, likePattern } from './db.server';
 import type { InvoiceInput } from './invoice-form';
+import { attemptSummaryColumns } from './payments.server';
 
 export const INVOICE_PAGE_SIZE = 25;
 
@@ -64,18 +65,7 @@ export function getInvoice({ id }: { id: number }) {
 
 export function listAttemptsForInvoice({ invoiceId }: { invoiceId: number }) {
   return getDb()
-    .select({
-      id: paymentAttempts.id,
-      status: paymentAttempts.status,
-      amount: paymentAttempts.amount,
-      currency: paymentAttempts.currency,
-      cardBrand: paymentAttempts.cardBrand,
-      cardLast4: paymentAttempts.cardLast4,
-      failureCode: paymentAttempts.failureCode,
-      declineCode: paymentAttempts.declineCode,
-      createdAt: paymentAttempts.createdAt,
-      userId: paymentAttempts.userId,
-    })
+    .select({ ...attemptSummaryColumns, userId: paymentAttempts.userId })
     .from(paymentAttempts)
     .where(eq(paymentAttempts.invoiceId, invoiceId))
     .orderBy(desc(paymentAttempts.createdAt), desc(paymentAttempts.id))

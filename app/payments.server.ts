@@ -443,23 +443,24 @@ export function getAttempt({ id }: { id: number }) {
     .get() ?? null;
 }
 
+/** The columns an attempt shows in a short list (an invoice's attempts, my charges today). */
+export const attemptSummaryColumns = {
+  id: paymentAttempts.id,
+  status: paymentAttempts.status,
+  amount: paymentAttempts.amount,
+  currency: paymentAttempts.currency,
+  cardBrand: paymentAttempts.cardBrand,
+  cardLast4: paymentAttempts.cardLast4,
+  failureCode: paymentAttempts.failureCode,
+  declineCode: paymentAttempts.declineCode,
+  createdAt: paymentAttempts.createdAt,
+};
+
 export function listMyChargesToday({ userId }: { userId: number }) {
   const startOfDay = new Date();
   startOfDay.setUTCHours(0, 0, 0, 0);
   return getDb()
-    .select({
-      id: paymentAttempts.id,
-      status: paymentAttempts.status,
-      amount: paymentAttempts.amount,
-      currency: paymentAttempts.currency,
-      cardBrand: paymentAttempts.cardBrand,
-      cardLast4: paymentAttempts.cardLast4,
-      declineCode: paymentAttempts.declineCode,
-      failureCode: paymentAttempts.failureCode,
-      createdAt: paymentAttempts.createdAt,
-      invoiceId: paymentAttempts.invoiceId,
-      invoiceNumber: invoices.number,
-    })
+    .select({ ...attemptSummaryColumns, invoiceId: paymentAttempts.invoiceId, invoiceNumber: invoices.number })
     .from(paymentAttempts)
     .innerJoin(invoices, eq(invoices.id, paymentAttempts.invoiceId))
     .where(and(eq(paymentAttempts.userId, userId), gte(paymentAttempts.createdAt, startOfDay.getTime())))

@@ -12,21 +12,13 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import type { DailyPoint } from '../reports.server';
 import { useFormat } from './use-format';
 
 // Recharts is imported only by this module, which only the reports route uses: no other page downloads it.
 
-export type ChartDay = {
-  day: string;
-  attempts: number;
-  succeeded: number;
-  failed: number;
-  successRate: number | null;
-  authRequired: number;
-  authShare: number | null;
-  baselineShare: number | null;
-  declines: Record<string, number>;
-};
+// A type-only import: erased from the browser bundle, so no server code comes with it.
+export type ChartDay = Omit<DailyPoint, 'signalOn'>;
 
 // Colour-blind-safe palette (Okabe–Ito), with authentication_required always the same red.
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#56B4E9', '#F0E442', '#CC79A7', '#999999'];
