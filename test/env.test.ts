@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EnvError, parseEnv } from '~/env.server';
 
@@ -29,5 +30,14 @@ describe('environment', () => {
 
   it('treats empty values as unset, as .env.example leaves them', () => {
     expect(parseEnv({ STRIPE_SECRET_KEY: '', STRIPE_PUBLISHABLE_KEY: '', SESSION_SECRET: '', ALLOWED_CARD_COUNTRIES: '' })).toMatchObject({ mode: 'sandbox', ALLOWED_CARD_COUNTRIES: [] });
+  });
+
+  it('.env.example works as it is, and documents every variable the schema reads', () => {
+    const text = readFileSync('.env.example', 'utf8');
+    const values = Object.fromEntries(text.split('\n').filter((line) => /^[A-Z_]+=/.test(line)).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    expect(parseEnv(values).mode).toBe('sandbox');
+    const source = readFileSync('app/env.server.ts', 'utf8');
+    const read = [...source.matchAll(/^ {4}([A-Z_]+): /gm)].map((m) => m[1]).filter((name) => name !== 'NODE_ENV');
+    expect(read.filter((name) => !(name! in values))).toEqual([]);
   });
 });
