@@ -365,6 +365,7 @@ const en = {
     },
   },
   charges: {
+    amountPlaceholder: '0.00',
     export: 'Export CSV',
     filters: 'Filters',
     from: 'From',

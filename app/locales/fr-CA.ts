@@ -372,6 +372,7 @@ const frCA = {
     },
   },
   charges: {
+    amountPlaceholder: '0,00',
     export: 'Exporter en CSV',
     filters: 'Filtres',
     from: 'Du',

@@ -160,8 +160,8 @@ export default function ChargesPage() {
           </select>,
         )}
         {field('last4', t('charges.last4'), <input inputMode="numeric" maxLength={4} {...inputProps('last4')} />)}
-        {field('min', t('charges.min'), <input inputMode="decimal" placeholder="0.00" {...inputProps('min')} />)}
-        {field('max', t('charges.max'), <input inputMode="decimal" placeholder="0.00" {...inputProps('max')} />)}
+        {field('min', t('charges.min'), <input inputMode="decimal" placeholder={t('charges.amountPlaceholder')} {...inputProps('min')} />)}
+        {field('max', t('charges.max'), <input inputMode="decimal" placeholder={t('charges.amountPlaceholder')} {...inputProps('max')} />)}
         <div className="sm:col-span-2">{field('q', t('charges.search'), <input type="search" placeholder={t('charges.searchPlaceholder')} {...inputProps('q')} />)}</div>
         <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-6">
           <button type="submit" className="btn-primary">
