@@ -530,6 +530,8 @@ export type DemoHistoryOptions = {
   days?: number;
   attempts?: number;
   scenario?: HistoryScenario;
+  /** Overrides the scenario's authentication-required share by days ago (see HistoryOptions.authShare). */
+  authShare?: (daysAgo: number) => number;
   seed?: number;
   staffUserIds?: number[];
   refundUserIds?: number[];
@@ -554,6 +556,7 @@ export async function seedDemoHistory(sqlite: Database.Database, opts: DemoHisto
       attempts: opts.attempts ?? 3000,
       days,
       scenario: opts.scenario ?? 'rising-auth',
+      authShare: opts.authShare,
       seed: opts.seed ?? 1,
       // History ends an hour ago: everything in it is settled and older than anything keyed from now on.
       endAt: Date.now() - 3_600_000,

@@ -17,6 +17,11 @@ import { STRIPE_ORIGINS, nonceMiddleware, sandboxOrigins, securityHeaders, type 
 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
 
+const DEMO_RAMP_DAYS = 18;
+function demoAuthShare(daysAgo: number) {
+  return daysAgo >= DEMO_RAMP_DAYS ? 0.005 : 0.005 + 0.04 * ((DEMO_RAMP_DAYS - daysAgo) / DEMO_RAMP_DAYS);
+}
+
 async function main() {
   // A local .env file, when present, fills in variables the environment does not set.
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -56,8 +61,9 @@ async function main() {
     const { seeded } = await seedDemo(getDb(), env.DEMO_PASSWORD);
     if (seeded) console.log('Seeded demo users and invoices.');
     // About 90 days of charge history, mirrored into the sandbox so refunds on it work like on any charge.
-    // ~100 attempts a day in the rising-auth scenario: enough volume for the upgrade signal to show itself.
-    const history = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 9000 });
+    // ~100 attempts a day, authentication-required declines climbing from 0.5% to 4.5% over the last 18 days:
+    // a rise clear enough that the upgrade signal shows whichever day of the week the demo starts.
+    const history = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 9000, authShare: demoAuthShare });
     if (history.generated) console.log(`Seeded ${history.generated.attempts.toLocaleString('en-US')} demo charges over 90 days.`);
   }
 
