@@ -355,7 +355,12 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
   if (opts.attempts >= 50_000) sqlite.pragma('cache_size = -524288');
   // Synthetic data can always be generated again: a bulk load does not wait for the disk to confirm it.
   const synchronous = sqlite.pragma('synchronous', { simple: true });
-  if (opts.attempts >= 50_000) sqlite.pragma('synchronous = OFF');
+  const journalMode = String(sqlite.pragma('journal_mode', { simple: true }));
+  if (opts.attempts >= 50_000) {
+    sqlite.pragma('synchronous = OFF');
+    // Written once into the database file instead of into the WAL and then copied again by a checkpoint.
+    sqlite.pragma('journal_mode = MEMORY');
+  }
   sqlite.transaction(() => {
     // Rebuilding indexes pays off only for big loads; small runs (tests, the demo) insert normally.
     if (opts.attempts >= 50_000) withoutSecondaryIndexes(sqlite, ['payment_attempts', 'invoices', 'refunds'], write);
@@ -364,6 +369,7 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
   sqlite.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   sqlite.pragma(`cache_size = ${Number(cacheSize)}`);
   sqlite.pragma(`synchronous = ${Number(synchronous)}`);
+  if (opts.attempts >= 50_000) sqlite.pragma(`journal_mode = ${journalMode}`);
   const insertMs = performance.now() - insertStarted;
   // Fresh statistics first (SQLite's advice after bulk changes): without them the planner answers the rollup's
   // "failed before on this invoice?" probe from the status index and the rebuild crawls.
