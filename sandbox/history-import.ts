@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { displayBrand, type Brand } from './cards.ts';
 import { newId, randomToken } from './ids.ts';
 import { isRecord } from './params.ts';
+import { buildCharge } from './resources/charges.ts';
 import type { PaymentMethodInternal } from './resources/payment-methods.ts';
 import type { Store } from './store.ts';
 
@@ -73,8 +74,10 @@ export function importHistoricalPayments(store: Store, payments: HistoricalPayme
       const internal: PaymentMethodInternal = { testCard: null, cvcProvided: true };
       if (!store.find(pm.id, 'payment_method')) store.insert(pm, internal);
       const refunded = (p.refunds ?? []).reduce((n, r) => n + r.amount, 0);
-      store.insert(charge(p, pm, refunded, baseUrl));
-      store.insert(paymentIntent(p));
+      const intent = paymentIntent(p);
+      const charge = buildCharge(baseUrl, intent, pm, { checks: pm.card!.checks!, risk: { level: 'normal', score: 32 } }, { id: p.chargeId, created: p.created });
+      store.insert({ ...charge, amount_refunded: refunded, refunded: refunded === p.amount });
+      store.insert(intent);
       for (const r of p.refunds ?? []) store.insert(refund(p, r));
       imported++;
     }
@@ -112,87 +115,6 @@ function paymentMethod(p: HistoricalPayment): Stripe.PaymentMethod {
     livemode: false,
     metadata: {},
     type: 'card',
-  };
-}
-
-function charge(p: HistoricalPayment, pm: Stripe.PaymentMethod, refunded: number, baseUrl: string): Stripe.Charge {
-  const card = pm.card!;
-  return {
-    id: p.chargeId,
-    object: 'charge',
-    amount: p.amount,
-    amount_captured: p.amount,
-    amount_refunded: refunded,
-    application: null,
-    application_fee: null,
-    application_fee_amount: null,
-    balance_transaction: newId('txn'),
-    billing_details: pm.billing_details,
-    calculated_statement_descriptor: 'KEYED SANDBOX',
-    captured: true,
-    created: p.created,
-    currency: p.currency,
-    customer: null,
-    description: p.description ?? null,
-    disputed: false,
-    failure_balance_transaction: null,
-    failure_code: null,
-    failure_message: null,
-    fraud_details: {},
-    livemode: false,
-    metadata: p.metadata ?? {},
-    on_behalf_of: null,
-    outcome: {
-      advice_code: null,
-      network_advice_code: null,
-      network_decline_code: null,
-      network_status: 'approved_by_network',
-      reason: null,
-      risk_level: 'normal',
-      risk_score: 32,
-      seller_message: 'Payment complete.',
-      type: 'authorized',
-    },
-    paid: true,
-    payment_intent: p.paymentIntentId,
-    payment_method: pm.id,
-    payment_method_details: {
-      type: 'card',
-      card: {
-        amount_authorized: p.amount,
-        authorization_code: randomToken(6).toUpperCase(),
-        brand: card.brand,
-        checks: card.checks,
-        country: card.country,
-        electronic_commerce_indicator: null,
-        exp_month: card.exp_month,
-        exp_year: card.exp_year,
-        fingerprint: card.fingerprint ?? null,
-        funding: card.funding,
-        installments: null,
-        last4: card.last4,
-        mandate: null,
-        network: card.brand,
-        network_transaction_id: randomToken(15),
-        regulated_status: 'unregulated',
-        three_d_secure: null,
-        transaction_link_id: null,
-        wallet: null,
-      },
-    },
-    receipt_email: p.receiptEmail ?? null,
-    receipt_number: null,
-    receipt_url: `${baseUrl}/__sandbox/receipts/${p.chargeId}`,
-    refunded: refunded === p.amount,
-    review: null,
-    shipping: null,
-    source: null,
-    source_transfer: null,
-    statement_descriptor: null,
-    statement_descriptor_suffix: null,
-    status: 'succeeded',
-    transfer_data: null,
-    transfer_group: null,
   };
 }
 

@@ -19,15 +19,17 @@ export function checkResults(ctx: RequestContext, pm: Stripe.PaymentMethod, test
   };
 }
 
+/** The Charge a confirmation makes (or, with `id` and `created`, one imported from an app's history). */
 export function buildCharge(
-  ctx: RequestContext,
+  baseUrl: string,
   pi: Stripe.PaymentIntent,
   pm: Stripe.PaymentMethod,
   result: { decline?: Decline; checks: Checks; risk: { level: string; score: number } },
+  given: { id?: string; created?: number } = {},
 ): Stripe.Charge {
   const succeeded = !result.decline;
   const card = pm.card!;
-  const id = newId('ch');
+  const id = given.id ?? newId('ch');
   return {
     id,
     object: 'charge',
@@ -41,7 +43,7 @@ export function buildCharge(
     billing_details: pm.billing_details,
     calculated_statement_descriptor: 'KEYED SANDBOX',
     captured: succeeded,
-    created: nowSeconds(),
+    created: given.created ?? nowSeconds(),
     currency: pi.currency,
     customer: null,
     description: pi.description,
@@ -93,7 +95,7 @@ export function buildCharge(
     },
     receipt_email: pi.receipt_email,
     receipt_number: null,
-    receipt_url: succeeded ? `${ctx.baseUrl}/__sandbox/receipts/${id}` : null,
+    receipt_url: succeeded ? `${baseUrl}/__sandbox/receipts/${id}` : null,
     refunded: false,
     review: null,
     shipping: null,

@@ -210,7 +210,7 @@ function attemptCharge(
 ): Stripe.PaymentIntent {
   const { decline, checks, risk } = result;
   const base = intent;
-  const charge = buildCharge(ctx, intent, pm, { decline, checks, risk });
+  const charge = buildCharge(ctx.baseUrl, intent, pm, { decline, checks, risk });
   ctx.store.insert(charge);
   // Like Stripe, the PaymentMethod remembers the verification results of its first charge.
   if (pm.card?.checks && pm.card.checks.cvc_check === 'unchecked') {
