@@ -3,7 +3,7 @@ import i18next from 'i18next';
 import { StrictMode, startTransition } from 'react';
 import { hydrateRoot } from 'react-dom/client';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { i18nConfig } from './i18n';
+import { i18nConfig } from '~/platform/i18n';
 
 // Hydrate in the language the server rendered (the <html lang> it chose).
 void i18next

@@ -6,9 +6,9 @@ import { PassThrough } from 'node:stream';
 import { renderToPipeableStream } from 'react-dom/server';
 import { createInstance } from 'i18next';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { i18nConfig } from './i18n';
-import { getLocale } from './i18n.server';
-import { NonceProvider } from './nonce';
+import { i18nConfig } from '~/platform/i18n';
+import { getLocale } from '~/platform/i18n.server';
+import { NonceProvider } from '~/platform/nonce';
 
 const ABORT_DELAY = 5_000;
 
@@ -68,4 +68,4 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 }
 
 // The launcher starts these through the build, so they share this bundle's database connection and in-flight state.
-export { startBackgroundJobs, stopBackgroundJobs } from './background-jobs.server';
+export { startBackgroundJobs, stopBackgroundJobs } from '~/platform/background-jobs.server';

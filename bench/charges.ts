@@ -1,8 +1,8 @@
 // Charge history at scale: the generator's rate, /charges pages, totals and the full CSV export.
 import type Database from 'better-sqlite3';
-import { chargesCsvStream } from '../app/charges-export.server';
-import { chargeTotals, listCharges, parseChargeFilter, type ChargeFilter } from '../app/charges.server';
-import { generateHistory, type HistoryScenario } from '../db/history';
+import { chargesCsvStream } from '../app/charges/export-csv.server';
+import { chargeTotals, listCharges, parseChargeFilter, type ChargeFilter } from '../app/charges/history.server';
+import { generateHistory, type HistoryScenario } from '../demo/history';
 import { round, timeMedian, withRssSampling, type Figure } from './lib';
 
 export type GeneratorOptions = { attempts: number; days: number; scenario: HistoryScenario; seed: number };

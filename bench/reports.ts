@@ -1,6 +1,6 @@
 // The /reports loader at scale: everything it computes (report, upgrade signal, staff outliers) per range.
-import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '../app/reports.server';
-import { utcDay } from '../app/utc-day';
+import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '../app/reports/reports.server';
+import { utcDay } from '../app/platform/utc-day';
 import { round, timeMedian, type Figure } from './lib';
 
 const TARGET_MS = 50;

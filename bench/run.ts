@@ -16,7 +16,7 @@ const explicit = process.env.BENCH_DATABASE_PATH;
 const dir = explicit ? null : mkdtempSync(join(tmpdir(), 'keyed-bench-'));
 process.env.DATABASE_PATH = explicit ?? join(dir!, 'bench.db');
 
-const { closeDb, getSqlite } = await import('../app/db.server');
+const { closeDb, getSqlite } = await import('../app/platform/db.server');
 const { migrateDatabase } = await import('../db/migrate');
 const charges = await import('./charges');
 const reports = await import('./reports');

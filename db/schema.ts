@@ -150,7 +150,7 @@ export const paymentAttempts = sqliteTable(
     // Authentication required (any of its three spellings), newest first, for history and the upgrade signal.
     index('payment_attempts_auth_created_idx')
       .on(t.createdAt)
-      // The rule in app/charge-messages.ts (AUTH_REQUIRED_SQL), spelled out here as the migration has it.
+      // The rule in app/payments/decline-messages.ts (AUTH_REQUIRED_SQL), spelled out here as the migration has it.
       .where(sql`failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled'`),
     index('payment_attempts_last4_created_idx').on(t.cardLast4, t.createdAt),
     // Webhooks and refunds find the attempt by Stripe's ids.

@@ -1,4 +1,4 @@
-import { intlLocale } from '../i18n';
+import { intlLocale } from '~/platform/i18n';
 
 // Times render in UTC with the zone named, so the server's HTML and the browser's hydration agree.
 export function formatDateTime(ms: number, locale = 'en') {

@@ -12,7 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import type { DailyPoint } from '../reports.server';
+import type { DailyPoint } from '~/reports/reports.server';
 import { useFormat } from './use-format';
 
 // Recharts is imported only by this module, which only the reports route uses: no other page downloads it.

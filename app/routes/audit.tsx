@@ -5,9 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { listAuditEvents } from '~/audit.server';
-import { pageTitle } from '~/page-title';
+import { requirePermission } from '~/platform/auth.server';
+import { listAuditEvents } from '~/platform/audit.server';
+import { pageTitle } from '~/components/page-title';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.audit');
 

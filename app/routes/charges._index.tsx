@@ -7,12 +7,12 @@ import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charge-filter-choices';
-import { chargeFilterToSearchParams, chargeTotals, listCharges, parseChargeFilter } from '~/charges.server';
-import { pageTitle } from '~/page-title';
-import { can } from '~/permissions';
-import { listUsers } from '~/users.server';
+import { requirePermission } from '~/platform/auth.server';
+import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
+import { chargeFilterToSearchParams, chargeTotals, listCharges, parseChargeFilter } from '~/charges/history.server';
+import { pageTitle } from '~/components/page-title';
+import { can } from '~/platform/permissions';
+import { listUsers } from '~/users/users.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charges');
 

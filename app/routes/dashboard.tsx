@@ -4,13 +4,13 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
+import { requirePermission } from '~/platform/auth.server';
 import { UpgradeBanner } from '~/components/upgrade-banner';
-import { countInvoicesByStatus } from '~/invoices.server';
-import { financeSummary } from '~/dashboard.server';
-import { getUpgradeSignal } from '~/reports.server';
-import { pageTitle } from '~/page-title';
-import { can } from '~/permissions';
+import { countInvoicesByStatus } from '~/invoices/invoices.server';
+import { financeSummary } from '~/reports/dashboard.server';
+import { getUpgradeSignal } from '~/reports/reports.server';
+import { pageTitle } from '~/components/page-title';
+import { can } from '~/platform/permissions';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.dashboard');
 

@@ -5,14 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { clientIp } from '~/audit.server';
-import { notFound, requireIdParam } from '~/http.server';
-import { getT } from '~/i18n.server';
-import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices.server';
-import { pageTitle } from '~/page-title';
-import { can } from '~/permissions';
-import { redirectWithToast } from '~/toast.server';
+import { requirePermission } from '~/platform/auth.server';
+import { clientIp } from '~/platform/audit.server';
+import { notFound, requireIdParam } from '~/platform/http.server';
+import { getT } from '~/platform/i18n.server';
+import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices/invoices.server';
+import { pageTitle } from '~/components/page-title';
+import { can } from '~/platform/permissions';
+import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction<typeof loader> = ({ matches, data }) => pageTitle(matches, 'titles.invoice', { number: data?.invoice.number ?? '' });
 

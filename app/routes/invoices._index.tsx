@@ -7,10 +7,10 @@ import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { listInvoices, parseInvoiceFilter } from '~/invoices.server';
-import { pageTitle } from '~/page-title';
-import { can } from '~/permissions';
+import { requirePermission } from '~/platform/auth.server';
+import { listInvoices, parseInvoiceFilter } from '~/invoices/invoices.server';
+import { pageTitle } from '~/components/page-title';
+import { can } from '~/platform/permissions';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.invoices');
 

@@ -5,13 +5,13 @@ import { json } from '@remix-run/node';
 import { Form, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/auth.server';
-import { clientIp } from '~/audit.server';
-import { getT } from '~/i18n.server';
-import { invoiceFormSchema } from '~/invoice-form';
-import { createInvoice } from '~/invoices.server';
-import { pageTitle } from '~/page-title';
-import { redirectWithToast } from '~/toast.server';
+import { requirePermission } from '~/platform/auth.server';
+import { clientIp } from '~/platform/audit.server';
+import { getT } from '~/platform/i18n.server';
+import { invoiceFormSchema } from '~/invoices/invoice-form';
+import { createInvoice } from '~/invoices/invoices.server';
+import { pageTitle } from '~/components/page-title';
+import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.newInvoice');
 

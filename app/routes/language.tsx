@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { getUser, safeRedirect } from '~/auth.server';
-import { isLocale } from '~/i18n';
-import { localeCookie } from '~/i18n.server';
-import { saveUserLocale } from '~/users.server';
+import { getUser, safeRedirect } from '~/platform/auth.server';
+import { isLocale } from '~/platform/i18n';
+import { localeCookie } from '~/platform/i18n.server';
+import { saveUserLocale } from '~/users/users.server';
 
 export function loader() {
   return redirect('/');

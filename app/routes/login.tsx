@@ -7,10 +7,10 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { ErrorPage } from '~/components/error-page';
-import { getUser, login, safeRedirect } from '~/auth.server';
-import { getEnv } from '~/env.server';
-import { getT } from '~/i18n.server';
-import { pageTitle } from '~/page-title';
+import { getUser, login, safeRedirect } from '~/platform/auth.server';
+import { getEnv } from '~/platform/env.server';
+import { getT } from '~/platform/i18n.server';
+import { pageTitle } from '~/components/page-title';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
 

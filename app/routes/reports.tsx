@@ -7,10 +7,10 @@ import { ErrorPage } from '~/components/error-page';
 import { AttemptsChart, AuthRequiredChart, DeclinesChart } from '~/components/report-charts';
 import { UpgradeBanner } from '~/components/upgrade-banner';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { pageTitle } from '~/page-title';
-import { RANGE_PRESETS } from '~/report-range';
-import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports.server';
+import { requirePermission } from '~/platform/auth.server';
+import { pageTitle } from '~/components/page-title';
+import { RANGE_PRESETS } from '~/reports/report-range';
+import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports/reports.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.reports');
 

@@ -7,13 +7,13 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/auth.server';
-import { clientIp } from '~/audit.server';
-import { getT } from '~/i18n.server';
-import { minorToDecimal, parseAmount } from '~/money';
-import { pageTitle } from '~/page-title';
-import { getSettings, updateSetting } from '~/settings.server';
-import { redirectWithToast } from '~/toast.server';
+import { requirePermission } from '~/platform/auth.server';
+import { clientIp } from '~/platform/audit.server';
+import { getT } from '~/platform/i18n.server';
+import { minorToDecimal, parseAmount } from '~/platform/money';
+import { pageTitle } from '~/components/page-title';
+import { getSettings, updateSetting } from '~/settings/settings.server';
+import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.settings');
 

@@ -5,16 +5,16 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../db/schema';
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/auth.server';
-import { clientIp } from '~/audit.server';
-import { notFound, requireIdParam } from '~/http.server';
-import { getT } from '~/i18n.server';
-import { pageTitle } from '~/page-title';
-import { ROLE_LABEL_KEYS } from '~/permissions';
-import { userActionSchema } from '~/user-form';
-import { resumeCharging } from '~/payments.server';
-import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users.server';
-import { redirectWithToast } from '~/toast.server';
+import { requirePermission } from '~/platform/auth.server';
+import { clientIp } from '~/platform/audit.server';
+import { notFound, requireIdParam } from '~/platform/http.server';
+import { getT } from '~/platform/i18n.server';
+import { pageTitle } from '~/components/page-title';
+import { ROLE_LABEL_KEYS } from '~/platform/permissions';
+import { userActionSchema } from '~/users/user-form';
+import { resumeCharging } from '~/payments/charge-invoice.server';
+import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users/users.server';
+import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.user');
 

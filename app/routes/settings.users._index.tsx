@@ -7,14 +7,14 @@ import { useTranslation } from 'react-i18next';
 import { ROLES } from '../../db/schema';
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/auth.server';
-import { clientIp } from '~/audit.server';
-import { getT } from '~/i18n.server';
-import { pageTitle } from '~/page-title';
-import { ROLE_LABEL_KEYS } from '~/permissions';
-import { createUserSchema } from '~/user-form';
-import { createUser, listUsers } from '~/users.server';
-import { redirectWithToast } from '~/toast.server';
+import { requirePermission } from '~/platform/auth.server';
+import { clientIp } from '~/platform/audit.server';
+import { getT } from '~/platform/i18n.server';
+import { pageTitle } from '~/components/page-title';
+import { ROLE_LABEL_KEYS } from '~/platform/permissions';
+import { createUserSchema } from '~/users/user-form';
+import { createUser, listUsers } from '~/users/users.server';
+import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.users');
 

@@ -9,14 +9,14 @@ import { CardForm } from '~/components/card-form';
 import { ErrorPage } from '~/components/error-page';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/auth.server';
-import { audit, clientIp } from '~/audit.server';
-import { UNKNOWN_OUTCOME_KEY, failureMessageKey, isAuthenticationRequired } from '~/charge-messages';
-import { getEnv } from '~/env.server';
-import { notFound } from '~/http.server';
-import { getT } from '~/i18n.server';
-import { formatMoney } from '~/money';
-import { pageTitle } from '~/page-title';
+import { requirePermission } from '~/platform/auth.server';
+import { audit, clientIp } from '~/platform/audit.server';
+import { UNKNOWN_OUTCOME_KEY, failureMessageKey, isAuthenticationRequired } from '~/payments/decline-messages';
+import { getEnv } from '~/platform/env.server';
+import { notFound } from '~/platform/http.server';
+import { getT } from '~/platform/i18n.server';
+import { formatMoney } from '~/platform/money';
+import { pageTitle } from '~/components/page-title';
 import {
   ATTEMPT_KEY_PATTERN,
   chargeInvoice,
@@ -26,10 +26,10 @@ import {
   listChargeableInvoices,
   listMyChargesToday,
   newAttemptKey,
-} from '~/payments.server';
-import { can } from '~/permissions';
-import { reconcileAttempt } from '~/reconciler.server';
-import { getStripeJsConfig } from '~/stripe.server';
+} from '~/payments/charge-invoice.server';
+import { can } from '~/platform/permissions';
+import { reconcileAttempt } from '~/payments/reconciler.server';
+import { getStripeJsConfig } from '~/platform/stripe.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.terminal');
 

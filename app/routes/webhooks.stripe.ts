@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
-import { handleStripeWebhook } from '~/webhooks.server';
+import { handleStripeWebhook } from '~/payments/webhooks.server';
 
 export function loader() {
   return new Response('Method Not Allowed', { status: 405, headers: { Allow: 'POST' } });

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startSandbox } from '../../sandbox/index';
-import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from '~/stripe.server';
+import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from '~/platform/stripe.server';
 
 export type SandboxHandle = {
   url: string;

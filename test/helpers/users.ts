@@ -1,7 +1,7 @@
 import { users, type Role } from '../../db/schema';
-import { getDb } from '~/db.server';
-import { hashPassword } from '~/password.server';
-import { createSessionRow, sessionCookie } from '~/session.server';
+import { getDb } from '~/platform/db.server';
+import { hashPassword } from '~/platform/password.server';
+import { createSessionRow, sessionCookie } from '~/platform/session.server';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let hash: Promise<string> | undefined;

@@ -1,0 +1,133 @@
+import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import { paymentAttempts } from '../../db/schema';
+import { audit } from '~/platform/audit.server';
+import { getDb } from '~/platform/db.server';
+import { isInFlight, outcomeFromIntent, recordOutcome, sendAttempt } from './charge-invoice.server';
+import { settlePendingRefunds } from '~/refunds/refunds.server';
+import { getStripe } from '~/platform/stripe.server';
+
+// Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends only well inside that window: past it a
+// re-send could be a second charge, so an old attempt is only ever looked up, never sent again.
+export const RESEND_WINDOW_MS = 23 * 3_600_000;
+// Leave fresh attempts to the request that is sending them.
+export const SETTLE_AFTER_MS = 60_000;
+export const RECONCILE_INTERVAL_MS = 60_000;
+const BATCH = 100;
+
+export type ReconcileReport = { checked: number; settled: number; stillUnknown: number; flagged: number };
+
+/**
+ * Settles pending and unknown attempts. Inside the re-send window: the identical request with the attempt's
+ * own key, so Stripe answers with what happened the first time, or performs it now, exactly once. Past it:
+ * flagged for a manager and looked up in Stripe (read-only).
+ */
+export async function reconcileAttempts({ now = Date.now(), minAgeMs = SETTLE_AFTER_MS }: { now?: number; minAgeMs?: number } = {}): Promise<ReconcileReport> {
+  const db = getDb();
+  const report: ReconcileReport = { checked: 0, settled: 0, stillUnknown: 0, flagged: 0 };
+  report.flagged = flagExpiredAttempts(now);
+  const unsettled = db
+    .select({ id: paymentAttempts.id })
+    .from(paymentAttempts)
+    .where(and(inArray(paymentAttempts.status, ['pending', 'unknown']), lt(paymentAttempts.createdAt, now - minAgeMs), gte(paymentAttempts.createdAt, now - RESEND_WINDOW_MS)))
+    .orderBy(asc(paymentAttempts.createdAt))
+    .limit(BATCH)
+    .all();
+  // Old attempts are looked up after the fresh ones, a few per run, so they never crowd the fresh ones out.
+  const expired = db
+    .select({ id: paymentAttempts.id })
+    .from(paymentAttempts)
+    .where(and(inArray(paymentAttempts.status, ['pending', 'unknown']), lt(paymentAttempts.createdAt, now - RESEND_WINDOW_MS)))
+    .orderBy(asc(paymentAttempts.createdAt))
+    .limit(10)
+    .all();
+  for (const attempt of [...unsettled, ...expired]) {
+    if (isInFlight(attempt.id)) continue;
+    report.checked++;
+    const status = await reconcileAttempt(attempt.id, now);
+    if (status === 'pending' || status === 'unknown') report.stillUnknown++;
+    else report.settled++;
+  }
+  return report;
+}
+
+/** One attempt, as the reconciler and the "Check now" buttons settle it: re-send inside the window, look up past it. */
+export async function reconcileAttempt(attemptId: number, now = Date.now()) {
+  const attempt = getDb().select({ createdAt: paymentAttempts.createdAt, status: paymentAttempts.status }).from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get();
+  if (!attempt) return null;
+  if (attempt.status !== 'pending' && attempt.status !== 'unknown') return attempt.status;
+  if (now - attempt.createdAt < RESEND_WINDOW_MS) return sendAttempt(attemptId, 'reconciler');
+  return lookUpInStripe(attemptId);
+}
+
+/**
+ * Finds the attempt's PaymentIntent without creating anything: by its stored id, else among intents created
+ * around the attempt, by the attempt id Keyed put in its metadata. None means the charge never happened.
+ */
+async function lookUpInStripe(attemptId: number) {
+  const attempt = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get()!;
+  const stripe = getStripe();
+  let intent: Stripe.PaymentIntent | undefined;
+  try {
+    if (attempt.stripePaymentIntentId) {
+      intent = await stripe.paymentIntents.retrieve(attempt.stripePaymentIntentId);
+    } else {
+      const created = { gte: Math.floor(attempt.createdAt / 1000) - 300, lte: Math.floor((attempt.createdAt + RESEND_WINDOW_MS + 3_600_000) / 1000) };
+      for await (const candidate of stripe.paymentIntents.list({ created, limit: 100 })) {
+        if (candidate.metadata?.attempt_id === String(attemptId)) {
+          intent = candidate;
+          break;
+        }
+      }
+    }
+  } catch {
+    return attempt.status; // Stripe unreachable: still flagged, looked up again next run.
+  }
+  if (intent) return recordOutcome(attemptId, outcomeFromIntent(intent), 'reconciler');
+  return recordOutcome(attemptId, { status: 'failed', failureCode: 'not_sent', failureMessage: 'No PaymentIntent exists at Stripe for this attempt: the card was never charged.' }, 'reconciler');
+}
+
+/** Flags every unsettled attempt older than the re-send window, once, for a manager to see. */
+function flagExpiredAttempts(now: number) {
+  const db = getDb();
+  return db.transaction((tx) => {
+    const flagged = tx
+      .update(paymentAttempts)
+      .set({ needsAttentionAt: now })
+      .where(and(inArray(paymentAttempts.status, ['pending', 'unknown']), lt(paymentAttempts.createdAt, now - RESEND_WINDOW_MS), isNull(paymentAttempts.needsAttentionAt)))
+      .returning({ id: paymentAttempts.id })
+      .all();
+    for (const { id } of flagged) {
+      audit({ actorUserId: null, action: 'charge.needs_attention', subjectType: 'payment_attempt', subjectId: id, details: { reason: 'unsettled_past_resend_window' } }, tx);
+    }
+    return flagged.length;
+  });
+}
+
+let timer: NodeJS.Timeout | undefined;
+let running = false;
+
+/** Runs once now (settling whatever a crash left behind) and then every minute, in-process, one run at a time: charges, then refunds. */
+export function startReconciler() {
+  if (timer) return;
+  const run = (minAgeMs?: number) => {
+    // A run can outlast the interval while Stripe is down (timeouts and retries): never stack runs.
+    if (running) return;
+    running = true;
+    reconcileAttempts(minAgeMs === undefined ? {} : { minAgeMs })
+      // Refunds whose answer from Stripe was lost are settled the same way, by looking before re-sending.
+      .then(() => settlePendingRefunds(minAgeMs === undefined ? {} : { olderThanMs: minAgeMs }))
+      .catch((error: unknown) => console.error('reconciler:', error instanceof Error ? error.message : String(error)))
+      .finally(() => {
+        running = false;
+      });
+  };
+  run(0);
+  timer = setInterval(() => run(), RECONCILE_INTERVAL_MS);
+  timer.unref();
+}
+
+export function stopReconciler() {
+  if (timer) clearInterval(timer);
+  timer = undefined;
+}

@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as schema from '../../db/schema';
+import { getEnv } from './env.server';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export function openSqlite(path: string) {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  // FULL: a committed pending attempt must survive a power cut, or a charge Stripe made could be forgotten.
+  sqlite.pragma('synchronous = FULL');
+  return sqlite;
+}
+
+let current: { path: string; sqlite: Database.Database; db: Db } | undefined;
+
+/** The process-wide connection to DATABASE_PATH, opened on first use. */
+export function getDb(): Db {
+  return connection().db;
+}
+
+export function getSqlite(): Database.Database {
+  return connection().sqlite;
+}
+
+function connection() {
+  const path = getEnv().DATABASE_PATH;
+  if (!current || current.path !== path) {
+    current?.sqlite.close();
+    const sqlite = openSqlite(path);
+    current = { path, sqlite, db: drizzle(sqlite, { schema }) };
+  }
+  return current;
+}
+
+export function closeDb() {
+  current?.sqlite.close();
+  current = undefined;
+}
+
+/** A LIKE pattern matching `text` anywhere, with % _ and \ taken literally (use with `escape '\'`). */
+export function likePattern(text: string) {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** True for SQLite's unique-constraint error: another writer got there first. */
+export function isUniqueViolation(error: unknown) {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -1,0 +1,34 @@
+import type { TFunction } from 'i18next';
+import { z } from 'zod';
+import { ROLES } from '../../db/schema';
+import { PASSWORD_MAX, PASSWORD_MIN } from '~/platform/password-rules';
+
+export function passwordSchema(t: TFunction) {
+  return z
+    .string({ required_error: t('validation.password.required') })
+    .min(PASSWORD_MIN, t('validation.password.min', { count: PASSWORD_MIN }))
+    .max(PASSWORD_MAX, t('validation.password.max', { count: PASSWORD_MAX }));
+}
+
+function roleSchema(t: TFunction) {
+  return z.enum(ROLES, { errorMap: () => ({ message: t('validation.role') }) });
+}
+
+export function createUserSchema(t: TFunction) {
+  return z.object({
+    email: z.string({ required_error: t('validation.email') }).trim().toLowerCase().max(254).email(t('validation.email')),
+    name: z.string({ required_error: t('validation.name') }).trim().min(1, t('validation.name')).max(120),
+    role: roleSchema(t),
+    password: passwordSchema(t),
+  });
+}
+
+export function userActionSchema(t: TFunction) {
+  return z.discriminatedUnion('intent', [
+    z.object({ intent: z.literal('change-role'), role: roleSchema(t) }),
+    z.object({ intent: z.literal('reset-password'), password: passwordSchema(t) }),
+    z.object({ intent: z.literal('disable') }),
+    z.object({ intent: z.literal('enable') }),
+    z.object({ intent: z.literal('resume-charging') }),
+  ]);
+}
