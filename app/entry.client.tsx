@@ -1,8 +1,9 @@
 import { RemixBrowser } from '@remix-run/react';
 import i18next from 'i18next';
-import { StrictMode, startTransition } from 'react';
+import { startTransition, StrictMode } from 'react';
 import { hydrateRoot } from 'react-dom/client';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
+
 import { i18nConfig } from '~/platform/i18n';
 
 // Hydrate in the language the server rendered (the <html lang> it chose).

@@ -1,11 +1,13 @@
+import { PassThrough } from 'node:stream';
+
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
-import { RemixServer, isRouteErrorResponse } from '@remix-run/react';
-import { isbot } from 'isbot';
-import { PassThrough } from 'node:stream';
-import { renderToPipeableStream } from 'react-dom/server';
+import { isRouteErrorResponse, RemixServer } from '@remix-run/react';
 import { createInstance } from 'i18next';
+import { isbot } from 'isbot';
+import { renderToPipeableStream } from 'react-dom/server';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
+
 import { i18nConfig } from '~/platform/i18n';
 import { getLocale } from '~/platform/i18n.server';
 import { NonceProvider } from '~/platform/nonce';
@@ -69,3 +71,4 @@ export function handleError(error: unknown, { request }: { request: Request }) {
 
 // The launcher starts these through the build, so they share this bundle's database connection and in-flight state.
 export { startBackgroundJobs, stopBackgroundJobs } from '~/platform/background-jobs.server';
+export { configureRuntime } from '~/platform/runtime-config.server';

@@ -1,17 +1,19 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLocation, useRouteLoaderData } from '@remix-run/react';
-import { useEffect, useState, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useChangeLanguage } from 'remix-i18next/react';
-import { ErrorPage } from './components/error-page';
+
 import { getUser } from '~/platform/auth.server';
 import { getEnv, type Mode } from '~/platform/env.server';
-import { SUPPORTED_LOCALES, type Locale } from '~/platform/i18n';
+import { type Locale, SUPPORTED_LOCALES } from '~/platform/i18n';
 import { getLocale } from '~/platform/i18n.server';
 import { useNonce } from '~/platform/nonce';
-import { ROLE_LABEL_KEYS, navigationFor } from '~/platform/permissions';
+import { navigationFor, ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { getToast, type Toast } from '~/platform/toast.server';
+
+import { ErrorPage } from './components/error-page';
 import stylesheet from './tailwind.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: stylesheet }];
@@ -56,7 +58,10 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body className="h-full font-sans text-slate-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+        >
           {t('layout.skipToContent')}
         </a>
         {banner ? (
@@ -155,11 +160,11 @@ function AppShell({ user, locale, children }: { user: ShellUser; locale: Locale;
 }
 
 function ToastMessage({ toast }: { toast: Toast | null }) {
-  const [visible, setVisible] = useState<Toast | null>(toast);
+  const [dismissed, setDismissed] = useState<Toast | null>(null);
+  const visible = toast && toast !== dismissed ? toast : null;
   useEffect(() => {
-    setVisible(toast);
     if (!toast) return;
-    const timer = setTimeout(() => setVisible(null), 6000);
+    const timer = setTimeout(() => setDismissed(toast), 6000);
     return () => clearTimeout(timer);
   }, [toast]);
   const styles = { success: 'bg-emerald-700', error: 'bg-red-700', info: 'bg-slate-800' } as const;

@@ -1,9 +1,10 @@
 // Charge history at scale: the generator's rate, /charges pages, totals and the full CSV export.
 import type Database from 'better-sqlite3';
+
 import { chargesCsvStream } from '../app/charges/export-csv.server';
-import { chargeTotals, listCharges, parseChargeFilter, type ChargeFilter } from '../app/charges/history.server';
+import { type ChargeFilter, chargeTotals, listCharges, parseChargeFilter } from '../app/charges/history.server';
 import { generateHistory, type HistoryScenario } from '../demo/history';
-import { round, timeMedian, withRssSampling, type Figure } from './lib';
+import { type Figure, round, timeMedian, withRssSampling } from './lib';
 
 export type GeneratorOptions = { attempts: number; days: number; scenario: HistoryScenario; seed: number };
 
@@ -13,8 +14,22 @@ export async function benchGenerator(sqlite: Database.Database, opts: GeneratorO
   const rows = result.attempts + result.invoices + result.refunds;
   const insertSeconds = result.insertMs / 1000;
   return [
-    { name: 'generator: attempts inserted per second', median: result.attempts / insertSeconds, unit: 'rows/s', runs: 1, note: `${result.attempts.toLocaleString('en-US')} attempts in ${round(insertSeconds, 1)} s` },
-    { name: 'generator: all rows per second (attempts, invoices, refunds)', median: rows / insertSeconds, unit: 'rows/s', runs: 1, target: '≥ 100,000', ok: rows / insertSeconds >= 100_000, note: `${rows.toLocaleString('en-US')} rows` },
+    {
+      name: 'generator: attempts inserted per second',
+      median: result.attempts / insertSeconds,
+      unit: 'rows/s',
+      runs: 1,
+      note: `${result.attempts.toLocaleString('en-US')} attempts in ${round(insertSeconds, 1)} s`,
+    },
+    {
+      name: 'generator: all rows per second (attempts, invoices, refunds)',
+      median: rows / insertSeconds,
+      unit: 'rows/s',
+      runs: 1,
+      target: '≥ 100,000',
+      ok: rows / insertSeconds >= 100_000,
+      note: `${rows.toLocaleString('en-US')} rows`,
+    },
     { name: 'generator: total incl. statistics and rollup rebuild', median: result.totalMs / 1000, unit: 's', runs: 1 },
   ];
 }
@@ -60,7 +75,9 @@ export function benchPages(endAt: number): Figure[] {
     page('/charges search: common surname, ~3% of invoices (trigram index)', () => loadPage('q=tremblay'), ''),
     page('/charges loader with totals: first page', () => loadPageAndTotals('')),
     page('/charges loader with totals: page 2,000', () => loadPageAndTotals('', deep)),
-    page('/charges loader with totals: insufficient_funds + USD + 90 days', () => loadPageAndTotals(`code=insufficient_funds&currency=usd&from=${from}&to=${to}`)),
+    page('/charges loader with totals: insufficient_funds + USD + 90 days', () =>
+      loadPageAndTotals(`code=insufficient_funds&currency=usd&from=${from}&to=${to}`),
+    ),
   ];
 }
 
@@ -75,7 +92,13 @@ export function benchTotals(endAt: number): Figure[] {
   return cases.map(([name, filter]) => {
     const t = timeMedian(() => chargeTotals(filter), 11, 1);
     const totals = chargeTotals(filter);
-    return { name, median: t.median, unit: 'ms', runs: t.runs, note: `${totals.source}${totals.capped ? ', capped' : ''}, ${totals.count.toLocaleString('en-US')} charges` };
+    return {
+      name,
+      median: t.median,
+      unit: 'ms',
+      runs: t.runs,
+      note: `${totals.source}${totals.capped ? ', capped' : ''}, ${totals.count.toLocaleString('en-US')} charges`,
+    };
   });
 }
 
@@ -105,7 +128,15 @@ export async function benchExport(runs = 3): Promise<Figure[]> {
   const medianSeconds = sorted[Math.floor(runs / 2)]!;
   const peak = Math.max(...growth);
   return [
-    { name: 'CSV export of all charges: wall time', median: medianSeconds, unit: 's', runs, target: '≤ 15 s', ok: medianSeconds <= 15, note: `${round(bytes / 1024 / 1024, 1)} MB of CSV` },
+    {
+      name: 'CSV export of all charges: wall time',
+      median: medianSeconds,
+      unit: 's',
+      runs,
+      target: '≤ 15 s',
+      ok: medianSeconds <= 15,
+      note: `${round(bytes / 1024 / 1024, 1)} MB of CSV`,
+    },
     { name: 'CSV export: peak RSS growth (worst run)', median: peak, unit: 'MB', runs, target: '≤ 100 MB', ok: peak <= 100 },
   ];
 }

@@ -1,7 +1,7 @@
 // The /reports loader at scale: everything it computes (report, upgrade signal, staff outliers) per range.
-import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '../app/reports/reports.server';
 import { utcDay } from '../app/platform/utc-day';
-import { round, timeMedian, type Figure } from './lib';
+import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '../app/reports/reports.server';
+import { type Figure, round, timeMedian } from './lib';
 
 const TARGET_MS = 50;
 
@@ -22,9 +22,23 @@ export function benchReports(endAt: number): Figure[] {
   ];
   const figures = cases.map(([name, query]): Figure => {
     const timing = timeMedian(loaderFor(query, today, endAt), 21, 2);
-    return { name, median: timing.median, unit: 'ms', runs: timing.runs, target: `≤ ${TARGET_MS} ms`, ok: timing.median <= TARGET_MS, note: `max ${round(timing.max, 1)} ms` };
+    return {
+      name,
+      median: timing.median,
+      unit: 'ms',
+      runs: timing.runs,
+      target: `≤ ${TARGET_MS} ms`,
+      ok: timing.median <= TARGET_MS,
+      note: `max ${round(timing.max, 1)} ms`,
+    };
   });
   const signal = timeMedian(() => getUpgradeSignal(today), 21, 2);
-  figures.push({ name: 'upgrade signal alone (dashboard banner)', median: signal.median, unit: 'ms', runs: signal.runs, note: `max ${round(signal.max, 1)} ms` });
+  figures.push({
+    name: 'upgrade signal alone (dashboard banner)',
+    median: signal.median,
+    unit: 'ms',
+    runs: signal.runs,
+    note: `max ${round(signal.max, 1)} ms`,
+  });
   return figures;
 }

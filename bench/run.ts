@@ -5,9 +5,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+
 import type { Figure } from './lib';
 
-const { values } = parseArgs({ options: { attempts: { type: 'string', default: '1000000' }, days: { type: 'string', default: '365' }, 'skip-export': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { attempts: { type: 'string', default: '1000000' }, days: { type: 'string', default: '365' }, 'skip-export': { type: 'boolean', default: false } },
+});
 const attempts = Number(values.attempts);
 const days = Number(values.days);
 
@@ -25,7 +28,7 @@ const { printTable } = await import('./lib');
 const started = performance.now();
 const sqlite = getSqlite();
 migrateDatabase(sqlite);
-const existing = (sqlite.prepare('select count(*) as n, max(created_at) as last from payment_attempts').get() as { n: number; last: number | null });
+const existing = sqlite.prepare('select count(*) as n, max(created_at) as last from payment_attempts').get() as { n: number; last: number | null };
 const sections: Record<string, Figure[]> = {};
 try {
   if (existing.n === 0) {
@@ -48,9 +51,18 @@ try {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 1024 ** 3), freeMemoryGb: Math.round(freemem() / 1024 ** 3), node: process.version, platform: `${process.platform} ${process.arch}` };
+const machine = {
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  memoryGb: Math.round(totalmem() / 1024 ** 3),
+  freeMemoryGb: Math.round(freemem() / 1024 ** 3),
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`,
+};
 for (const [name, figures] of Object.entries(sections)) printTable(name, figures);
-console.log(`\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; bench took ${Math.round((performance.now() - started) / 1000)} s.`);
+console.log(
+  `\n${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}; bench took ${Math.round((performance.now() - started) / 1000)} s.`,
+);
 
 // Sections this run did not measure (for example the export, with --skip-export) keep their last figures.
 const resultsPath = new URL('./results.json', import.meta.url);
@@ -60,6 +72,12 @@ try {
 } catch {
   previous = {};
 }
-const results = { ...previous, date: new Date().toISOString(), machine, dataset: { attempts: existing.n || attempts, days, scenario: 'rising-auth' }, ...sections };
+const results = {
+  ...previous,
+  date: new Date().toISOString(),
+  machine,
+  dataset: { attempts: existing.n || attempts, days, scenario: 'rising-auth' },
+  ...sections,
+};
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`Wrote ${resultsPath.pathname}`);

@@ -1,7 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { fileURLToPath } from 'node:url';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 

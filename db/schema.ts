@@ -33,12 +33,11 @@ export const users = sqliteTable(
     chargingPausedAt: integer('charging_paused_at'),
     disabledAt: integer('disabled_at'),
     createdAt: createdAt(),
-    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer('updated_at')
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
-  (t) => [
-    uniqueIndex('users_email_unique').on(t.email),
-    check('users_role_check', sql`${t.role} in ('staff', 'finance', 'manager')`),
-  ],
+  (t) => [uniqueIndex('users_email_unique').on(t.email), check('users_role_check', sql`${t.role} in ('staff', 'finance', 'manager')`)],
 );
 
 export const sessions = sqliteTable(
@@ -80,7 +79,9 @@ export const invoices = sqliteTable(
     amountRefunded: integer('amount_refunded').notNull().default(0),
     createdByUserId: integer('created_by_user_id').references(() => users.id),
     createdAt: createdAt(),
-    updatedAt: integer('updated_at').notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer('updated_at')
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     paidAt: integer('paid_at'),
     voidedAt: integer('voided_at'),
   },

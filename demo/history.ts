@@ -4,18 +4,19 @@
  * Deterministic for a given seed and end time. No card numbers anywhere: only brand, last 4 and expiry,
  * as the app itself stores.
  */
+import { randomBytes } from 'node:crypto';
+
 import type Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { randomBytes } from 'node:crypto';
+
 import { hashPassword } from '../app/platform/password.server';
 import { stripeRefundKey } from '../app/refunds/refunds.server';
 import { rebuildRollup } from '../app/reports/rollup.server';
-import type { HistoricalPayment, HistoricalRefund } from '../sandbox/history-import';
-import * as schema from '../db/schema';
 import type { Currency } from '../db/schema';
+import * as schema from '../db/schema';
+import type { HistoricalPayment, HistoricalRefund } from '../sandbox/history-import';
 
 const DAY_MS = 86_400_000;
-
 
 export type HistoryScenario = 'flat' | 'rising-auth';
 
@@ -60,7 +61,10 @@ export function createRandom(seed: number) {
   let c = 0xb7e15162;
   let d = 1;
   const next = () => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -137,15 +141,109 @@ const AUTHENTICATION: Decline = {
 };
 const COUNTRY_BLOCKED_MESSAGE = 'This business accepts cards from US, CA only. Ask for another card.';
 
-const BRANDS = [['visa', 55], ['mastercard', 30], ['amex', 10], ['discover', 4], ['jcb', 1]] as const;
-const FUNDING = [['credit', 70], ['debit', 27], ['prepaid', 3]] as const;
-const USD_COUNTRIES = [['US', 93], ['CA', 5], ['GB', 1], ['MX', 1]] as const;
-const CAD_COUNTRIES = [['CA', 85], ['US', 13], ['GB', 1], ['FR', 1]] as const;
+const BRANDS = [
+  ['visa', 55],
+  ['mastercard', 30],
+  ['amex', 10],
+  ['discover', 4],
+  ['jcb', 1],
+] as const;
+const FUNDING = [
+  ['credit', 70],
+  ['debit', 27],
+  ['prepaid', 3],
+] as const;
+const USD_COUNTRIES = [
+  ['US', 93],
+  ['CA', 5],
+  ['GB', 1],
+  ['MX', 1],
+] as const;
+const CAD_COUNTRIES = [
+  ['CA', 85],
+  ['US', 13],
+  ['GB', 1],
+  ['FR', 1],
+] as const;
 
-const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Lucas', 'Chloé', 'Mateo', 'Priya', 'Wei', 'Fatima', 'Jonah', 'Maya', 'Étienne', 'Grace', 'Omar', 'Hannah', 'Diego', 'Aiko', 'Samuel', 'Nora', 'Kofi', 'Léa', 'Ethan'];
-const LAST = ['Smith', 'Tremblay', 'Nguyen', 'Garcia', 'Roy', 'Patel', 'Johnson', 'Gagnon', 'Chen', 'Brown', 'Côté', 'Okafor', 'Martin', 'Kim', 'Lavoie', 'Williams', 'Singh', 'Fortin', 'Lopez', 'Morin', 'Davis', 'Bouchard', 'Ali', 'Wilson'];
-const BUSINESSES = ['Harbour Supply', 'Prairie Dental', 'Maple Outfitters', 'Blue Heron Books', 'Summit Rentals', 'Lakeside Catering', 'Cedar Landscaping', 'Northwind Clinic', 'Riverbend Vet', 'Atlantic Marine', 'Sunrise Studio', 'Granite Works'];
-const DESCRIPTIONS = ['Phone order', 'Balance due', 'Deposit', 'Repair service', 'Replacement parts', 'Catering order', 'Annual plan', 'Custom order', 'Delivery and setup', 'Class registration'];
+const FIRST = [
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Lucas',
+  'Chloé',
+  'Mateo',
+  'Priya',
+  'Wei',
+  'Fatima',
+  'Jonah',
+  'Maya',
+  'Étienne',
+  'Grace',
+  'Omar',
+  'Hannah',
+  'Diego',
+  'Aiko',
+  'Samuel',
+  'Nora',
+  'Kofi',
+  'Léa',
+  'Ethan',
+];
+const LAST = [
+  'Smith',
+  'Tremblay',
+  'Nguyen',
+  'Garcia',
+  'Roy',
+  'Patel',
+  'Johnson',
+  'Gagnon',
+  'Chen',
+  'Brown',
+  'Côté',
+  'Okafor',
+  'Martin',
+  'Kim',
+  'Lavoie',
+  'Williams',
+  'Singh',
+  'Fortin',
+  'Lopez',
+  'Morin',
+  'Davis',
+  'Bouchard',
+  'Ali',
+  'Wilson',
+];
+const BUSINESSES = [
+  'Harbour Supply',
+  'Prairie Dental',
+  'Maple Outfitters',
+  'Blue Heron Books',
+  'Summit Rentals',
+  'Lakeside Catering',
+  'Cedar Landscaping',
+  'Northwind Clinic',
+  'Riverbend Vet',
+  'Atlantic Marine',
+  'Sunrise Studio',
+  'Granite Works',
+];
+const DESCRIPTIONS = [
+  'Phone order',
+  'Balance due',
+  'Deposit',
+  'Repair service',
+  'Replacement parts',
+  'Catering order',
+  'Annual plan',
+  'Custom order',
+  'Delivery and setup',
+  'Class registration',
+];
 
 const HISTORY_STAFF = [
   ['Avery Patel', 'avery.patel'],
@@ -185,11 +283,15 @@ async function ensureHistoryUsers(sqlite: Database.Database) {
 function withoutSecondaryIndexes(sqlite: Database.Database, tables: string[], run: () => void) {
   const placeholders = tables.map(() => '?').join(', ');
   const indexes = sqlite
-    .prepare<string[], { name: string; sql: string }>(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${placeholders})`)
+    .prepare<string[], { name: string; sql: string }>(
+      `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${placeholders})`,
+    )
     .all(...tables);
   // The invoice search index is kept by triggers; like the indexes, it is rebuilt once at the end.
   const triggers = sqlite
-    .prepare<[], { name: string; sql: string }>("select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'invoices' and name like 'invoices_search_%'")
+    .prepare<[], { name: string; sql: string }>(
+      "select name, sql from sqlite_master where type = 'trigger' and tbl_name = 'invoices' and name like 'invoices_search_%'",
+    )
     .all();
   for (const index of indexes) sqlite.exec(`drop index "${index.name}"`);
   for (const trigger of triggers) sqlite.exec(`drop trigger "${trigger.name}"`);
@@ -210,7 +312,8 @@ const ROWS_PER_STATEMENT = 50;
 
 function batchedInsert(sqlite: Database.Database, table: string, columns: string[]) {
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const statement = (rows: number) => sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')}`);
+  const statement = (rows: number) =>
+    sqlite.prepare(`insert into ${table} (${columns.join(', ')}) values ${Array.from({ length: rows }, () => tuple).join(', ')}`);
   const full = statement(ROWS_PER_STATEMENT);
   let buffer: unknown[] = [];
   let buffered = 0;
@@ -286,12 +389,60 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
   const refunders = opts.refundUserIds ?? defaults!.finance;
   const staffWeights = staff.map((id, i) => [id, 1 + ((i * 7) % 5)] as const);
 
-  const invoiceWriter = batchedInsert(sqlite, 'invoices', ['id', 'number', 'customer_name', 'customer_email', 'customer_phone', 'description', 'amount', 'currency', 'status', 'amount_refunded', 'created_by_user_id', 'created_at', 'updated_at', 'paid_at', 'voided_at']);
-  const attemptWriter = batchedInsert(sqlite, 'payment_attempts', [
-    'id', 'invoice_id', 'user_id', 'idempotency_key', 'amount', 'currency', 'status', 'payment_method_id', 'receipt_email', 'stripe_payment_intent_id', 'stripe_charge_id',
-    'card_brand', 'card_last4', 'card_country', 'card_exp_month', 'card_exp_year', 'card_funding', 'failure_code', 'decline_code', 'failure_message', 'amount_refunded', 'created_at', 'settled_at',
+  const invoiceWriter = batchedInsert(sqlite, 'invoices', [
+    'id',
+    'number',
+    'customer_name',
+    'customer_email',
+    'customer_phone',
+    'description',
+    'amount',
+    'currency',
+    'status',
+    'amount_refunded',
+    'created_by_user_id',
+    'created_at',
+    'updated_at',
+    'paid_at',
+    'voided_at',
   ]);
-  const refundWriter = batchedInsert(sqlite, 'refunds', ['id', 'attempt_id', 'user_id', 'idempotency_key', 'amount', 'currency', 'reason', 'status', 'stripe_refund_id', 'created_at']);
+  const attemptWriter = batchedInsert(sqlite, 'payment_attempts', [
+    'id',
+    'invoice_id',
+    'user_id',
+    'idempotency_key',
+    'amount',
+    'currency',
+    'status',
+    'payment_method_id',
+    'receipt_email',
+    'stripe_payment_intent_id',
+    'stripe_charge_id',
+    'card_brand',
+    'card_last4',
+    'card_country',
+    'card_exp_month',
+    'card_exp_year',
+    'card_funding',
+    'failure_code',
+    'decline_code',
+    'failure_message',
+    'amount_refunded',
+    'created_at',
+    'settled_at',
+  ]);
+  const refundWriter = batchedInsert(sqlite, 'refunds', [
+    'id',
+    'attempt_id',
+    'user_id',
+    'idempotency_key',
+    'amount',
+    'currency',
+    'reason',
+    'status',
+    'stripe_refund_id',
+    'created_at',
+  ]);
   const nextId = (table: string) => ((sqlite.prepare(`select max(id) as n from ${table}`).get() as { n: number | null }).n ?? 0) + 1;
   let nextAttemptId = nextId('payment_attempts');
   let nextRefundId = nextId('refunds');
@@ -318,7 +469,16 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
       const dayRows: { invoice: InvoiceRow; attempts: AttemptRow[] }[] = [];
       let planned = 0;
       while (planned < quota) {
-        const chain = planInvoice(rand, { id: nextInvoiceId++, dayStart, dayEnd, endAt, authShare: authShare(daysAgo), staffWeights, refunders, maxAttempts: quota - planned });
+        const chain = planInvoice(rand, {
+          id: nextInvoiceId++,
+          dayStart,
+          dayEnd,
+          endAt,
+          authShare: authShare(daysAgo),
+          staffWeights,
+          refunders,
+          maxAttempts: quota - planned,
+        });
         planned += chain.attempts.length;
         dayRows.push(chain);
       }
@@ -326,13 +486,50 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
       const flat = dayRows.flatMap((r) => r.attempts);
       flat.sort((x, y) => x.createdAt - y.createdAt);
       for (const { invoice: i } of dayRows) {
-        invoiceWriter.add(i.id, i.number, i.customerName, i.email, i.phone, i.description, i.amount, i.currency, i.status, i.amountRefunded, i.createdBy, i.createdAt, i.createdAt, i.paidAt, i.voidedAt);
+        invoiceWriter.add(
+          i.id,
+          i.number,
+          i.customerName,
+          i.email,
+          i.phone,
+          i.description,
+          i.amount,
+          i.currency,
+          i.status,
+          i.amountRefunded,
+          i.createdBy,
+          i.createdAt,
+          i.createdAt,
+          i.paidAt,
+          i.voidedAt,
+        );
       }
       for (const row of flat) {
         const attemptId = nextAttemptId++;
         attemptWriter.add(
-          attemptId, row.invoiceId, row.userId, row.key, row.amount, row.currency, row.status, row.pm, row.email, row.pi, row.ch,
-          row.brand, row.last4, row.country, row.expMonth, row.expYear, row.funding, row.failureCode, row.declineCode, row.failureMessage, row.amountRefunded, row.createdAt, row.settledAt,
+          attemptId,
+          row.invoiceId,
+          row.userId,
+          row.key,
+          row.amount,
+          row.currency,
+          row.status,
+          row.pm,
+          row.email,
+          row.pi,
+          row.ch,
+          row.brand,
+          row.last4,
+          row.country,
+          row.expMonth,
+          row.expYear,
+          row.funding,
+          row.failureCode,
+          row.declineCode,
+          row.failureMessage,
+          row.amountRefunded,
+          row.createdAt,
+          row.settledAt,
         );
         for (const r of row.refunds) {
           refundWriter.add(nextRefundId++, attemptId, r.userId, r.key, r.amount, row.currency, r.reason, 'succeeded', r.id, r.createdAt);
@@ -381,14 +578,33 @@ export async function generateHistory(sqlite: Database.Database, opts: HistoryOp
 /** One invoice and the attempts made on it: a first try, and after a decline perhaps more (recovered or not). */
 function planInvoice(
   rand: Random,
-  ctx: { id: number; dayStart: number; dayEnd: number; endAt: number; authShare: number; staffWeights: readonly (readonly [number, number])[]; refunders: number[]; maxAttempts: number },
+  ctx: {
+    id: number;
+    dayStart: number;
+    dayEnd: number;
+    endAt: number;
+    authShare: number;
+    staffWeights: readonly (readonly [number, number])[];
+    refunders: number[];
+    maxAttempts: number;
+  },
 ): { invoice: InvoiceRow; attempts: AttemptRow[] } {
   const currency: Currency = rand() < 0.6 ? 'usd' : 'cad';
   const business = rand() < 0.3;
   const first = oneOf(rand, FIRST);
   const last = oneOf(rand, LAST);
   const customerName = business ? oneOf(rand, BUSINESSES) : `${first} ${last}`;
-  const email = rand() < 0.85 ? `${business ? 'accounts' : `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '')}@example.com` : null;
+  const email =
+    rand() < 0.85
+      ? `${
+          business
+            ? 'accounts'
+            : `${first}.${last}`
+                .toLowerCase()
+                .normalize('NFD')
+                .replace(/[^a-z.]/g, '')
+        }@example.com`
+      : null;
   const userId = pick(rand, ctx.staffWeights);
   // Business hours, roughly 13:00–01:00 UTC (North American daytime), with a sprinkle at night.
   const hour = rand() < 0.9 ? 13 + rand() * 12 : rand() * 24;
@@ -595,7 +811,11 @@ export async function syncSandboxWithHistory(sqlite: Database.Database, opts: { 
   let skipped = 0;
   for (let i = 0; i < charges.length; i += SANDBOX_IMPORT_BATCH) {
     const payments = charges.slice(i, i + SANDBOX_IMPORT_BATCH).map((c) => toSandboxPayment(c, refundsFor.all(c.id)));
-    const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ payments }) });
+    const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ payments }),
+    });
     if (!response.ok) throw new Error(`The sandbox refused the demo history: ${response.status} ${await response.text()}`);
     const answer = (await response.json()) as { imported: number; skipped: number };
     imported += answer.imported;
@@ -605,9 +825,23 @@ export async function syncSandboxWithHistory(sqlite: Database.Database, opts: { 
 }
 
 type SucceededRow = {
-  id: number; invoiceId: number; userId: number; amount: number; currency: string; createdAt: number; receiptEmail: string | null;
-  pi: string; ch: string; pm: string; invoiceNumber: string;
-  brand: string | null; last4: string | null; country: string | null; expMonth: number | null; expYear: number | null; funding: string | null;
+  id: number;
+  invoiceId: number;
+  userId: number;
+  amount: number;
+  currency: string;
+  createdAt: number;
+  receiptEmail: string | null;
+  pi: string;
+  ch: string;
+  pm: string;
+  invoiceNumber: string;
+  brand: string | null;
+  last4: string | null;
+  country: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  funding: string | null;
 };
 
 /** The same payment as the sandbox stores it: the metadata Keyed's own charges carry, times in seconds. */
@@ -622,7 +856,14 @@ function toSandboxPayment(c: SucceededRow, refundRows: { id: string; amount: num
     description: `Invoice ${c.invoiceNumber}`,
     receiptEmail: c.receiptEmail,
     metadata: { invoice_id: String(c.invoiceId), attempt_id: String(c.id), user_id: String(c.userId) },
-    card: { brand: c.brand ?? 'visa', last4: c.last4 ?? '0000', country: c.country ?? 'US', expMonth: c.expMonth ?? 12, expYear: c.expYear ?? 2030, funding: c.funding ?? 'credit' },
+    card: {
+      brand: c.brand ?? 'visa',
+      last4: c.last4 ?? '0000',
+      country: c.country ?? 'US',
+      expMonth: c.expMonth ?? 12,
+      expYear: c.expYear ?? 2030,
+      funding: c.funding ?? 'credit',
+    },
     refunds: refundRows.map((r) => ({ id: r.id, amount: r.amount, created: Math.floor(r.createdAt / 1000), reason: r.reason as HistoricalRefund['reason'] })),
   };
 }

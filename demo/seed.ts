@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../app/platform/db.server';
+
 import { invoiceNumberFor } from '../app/invoices/invoices.server';
+import type { Db } from '../app/platform/db.server';
 import { hashPassword } from '../app/platform/password.server';
-import { auditEvents, invoices, settings, users, type Currency, type Role } from '../db/schema';
+import { auditEvents, type Currency, invoices, type Role, settings, users } from '../db/schema';
 
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: 'staff@keyed.test', name: 'Sam Staff', role: 'staff' },
@@ -64,13 +65,31 @@ export async function seedDemo(db: Db, demoPassword: string) {
       const createdAt = now - (DEMO_INVOICES.length - i) * 11 * 3_600_000;
       const { id } = tx
         .insert(invoices)
-        .values({ number: `pending-${i}`, customerName, customerEmail, customerPhone, description, amount, currency, status: 'open', createdAt, updatedAt: createdAt })
+        .values({
+          number: `pending-${i}`,
+          customerName,
+          customerEmail,
+          customerPhone,
+          description,
+          amount,
+          currency,
+          status: 'open',
+          createdAt,
+          updatedAt: createdAt,
+        })
         .returning({ id: invoices.id })
         .get();
-      tx.update(invoices).set({ number: invoiceNumberFor(id) }).where(eq(invoices.id, id)).run();
+      tx.update(invoices)
+        .set({ number: invoiceNumberFor(id) })
+        .where(eq(invoices.id, id))
+        .run();
     });
-    tx.insert(auditEvents).values({ at: now, actorUserId: null, action: 'demo.seeded', details: { users: DEMO_USERS.length, invoices: DEMO_INVOICES.length } }).run();
-    tx.insert(settings).values({ key: SEED_MARKER, value: new Date(now).toISOString(), updatedAt: now }).run();
+    tx.insert(auditEvents)
+      .values({ at: now, actorUserId: null, action: 'demo.seeded', details: { users: DEMO_USERS.length, invoices: DEMO_INVOICES.length } })
+      .run();
+    tx.insert(settings)
+      .values({ key: SEED_MARKER, value: new Date(now).toISOString(), updatedAt: now })
+      .run();
   });
   return { seeded: true };
 }

@@ -1,10 +1,11 @@
 // Synthetic charge history for reports and benchmarks (honours DATABASE_PATH):
 //   npm run db:generate-history -- --attempts 1000000 --days 365 [--scenario rising-auth|flat] [--seed N]
 import { parseArgs } from 'node:util';
+
 import { closeDb, getSqlite } from '../app/platform/db.server';
 import { getEnv } from '../app/platform/env.server';
-import { generateHistory, type HistoryScenario } from '../demo/history';
 import { migrateDatabase } from '../db/migrate';
+import { generateHistory, type HistoryScenario } from '../demo/history';
 
 const { values } = parseArgs({
   options: {

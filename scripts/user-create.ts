@@ -3,10 +3,11 @@
 // The password comes from --password, the KEYED_NEW_PASSWORD variable, or a hidden prompt.
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { fixedT } from '../app/platform/i18n';
-import { createUserSchema } from '../app/users/user-form';
+
 import { closeDb, getSqlite } from '../app/platform/db.server';
 import { getEnv } from '../app/platform/env.server';
+import { fixedT } from '../app/platform/i18n';
+import { createUserSchema } from '../app/users/user-form';
 import { createUser } from '../app/users/users.server';
 import { migrateDatabase } from '../db/migrate';
 

@@ -1,19 +1,22 @@
-import { createRequestHandler } from '@remix-run/express';
-import type { ServerBuild } from '@remix-run/node';
-import express from 'express';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EnvError, parseEnv, type Env } from '../app/platform/env.server';
+
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+
 import { getDb, getSqlite, openSqlite } from '../app/platform/db.server';
+import { type Env, EnvError, parseEnv } from '../app/platform/env.server';
+import type { RuntimeConfig } from '../app/platform/runtime-config.server';
 import { migrateDatabase } from '../db/migrate';
 import { seedDemoHistory } from '../demo/history';
 import { DEMO_USERS, seedDemo } from '../demo/seed';
 import { startSandbox } from '../sandbox/index';
 import { isCrossSiteStateChange } from './origin-check';
 import { limitRequestBodies } from './request-limits';
-import { STRIPE_ORIGINS, nonceMiddleware, sandboxOrigins, securityHeaders, type PaymentOrigins } from './security-headers';
+import { nonceMiddleware, type PaymentOrigins, sandboxOrigins, securityHeaders, STRIPE_ORIGINS } from './security-headers';
 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
 
@@ -45,17 +48,17 @@ async function main() {
 
   let payment: PaymentOrigins = STRIPE_ORIGINS;
   let closeSandbox: (() => Promise<void>) | undefined;
+  let runtime: Partial<RuntimeConfig> = {};
   if (env.mode === 'sandbox') {
     // The sandbox signs its webhooks with this secret and the app verifies them with it.
     const webhookSecret = env.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('hex')}`;
-    process.env.STRIPE_WEBHOOK_SECRET = webhookSecret;
     const sandbox = await startSandbox({
       port: env.SANDBOX_PORT,
       dbPath: env.SANDBOX_DB,
       quiet: true,
       webhookEndpoints: [{ url: `http://${env.HOST}:${env.PORT}/webhooks/stripe`, secret: webhookSecret }],
     });
-    process.env.SANDBOX_PORT = String(sandbox.port);
+    runtime = { sandboxUrl: sandbox.url, webhookSecret };
     payment = sandboxOrigins(sandbox.url);
     closeSandbox = sandbox.close;
     const { seeded } = await seedDemo(getDb(), env.DEMO_PASSWORD);
@@ -69,7 +72,13 @@ async function main() {
 
   const buildPath = path.resolve('build/index.js');
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
-  const jobs = build.entry.module as unknown as { startBackgroundJobs: () => void; stopBackgroundJobs: () => void };
+  const entry = build.entry.module as unknown as {
+    configureRuntime: (values: Partial<RuntimeConfig>) => void;
+    startBackgroundJobs: () => void;
+    stopBackgroundJobs: () => void;
+  };
+  // The build holds its own copy of the app's modules: hand it the sandbox address and webhook secret.
+  entry.configureRuntime(runtime);
 
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +110,7 @@ async function main() {
     '*',
     createRequestHandler({
       build,
-      mode: process.env.NODE_ENV === 'development' ? 'development' : 'production',
+      mode: env.NODE_ENV === 'development' ? 'development' : 'production',
       getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
     }),
   );
@@ -112,14 +121,14 @@ async function main() {
     console.log(`Keyed is running at http://${env.HOST}:${port}`);
     console.log(`Mode: ${MODE_LABEL[env.mode]}`);
     // Settles whatever a crash left unsettled, then keeps checking every minute.
-    jobs.startBackgroundJobs();
+    entry.startBackgroundJobs();
     if (env.mode === 'sandbox') {
       console.log(`Demo logins (password "${env.DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.email).join(', ')}`);
     }
   });
 
   const shutdown = () => {
-    jobs.stopBackgroundJobs();
+    entry.stopBackgroundJobs();
     server.close();
     void closeSandbox?.();
     setTimeout(() => process.exit(0), 500).unref();

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
+
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
-import { randomBytes } from 'node:crypto';
 
 /** Origins a payment page needs: Stripe's, or the sandbox's stand-in for Stripe.js. */
 export type PaymentOrigins = { script: string[]; frame: string[]; connect: string[] };
@@ -43,7 +44,11 @@ export function securityHeaders(payment: PaymentOrigins): RequestHandler {
         'font-src': ["'self'"],
         // Inline style attributes only (React and chart libraries set them); scripts never run inline without the nonce.
         'style-src': ["'self'", "'unsafe-inline'"],
-        'script-src': ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`, (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.script.join(' ') : '')],
+        'script-src': [
+          "'self'",
+          (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`,
+          (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.script.join(' ') : ''),
+        ],
         'frame-src': [(req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.frame.join(' ') : "'none'")],
         'connect-src': ["'self'", (req) => (PAYMENT_PAGE.test(pathOf(req)) ? payment.connect.join(' ') : '')],
       },

@@ -1,10 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
 import { and, desc, eq, fillPlaceholders, sql } from 'drizzle-orm';
-import { invoices, paymentAttempts, users } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
-import { chargeFilterCondition, type ChargeFilter } from './history.server';
 import { getDb, getSqlite } from '~/platform/db.server';
 import { minorToDecimal } from '~/platform/money';
+
+import { invoices, paymentAttempts, users } from '../../db/schema';
+import { type ChargeFilter, chargeFilterCondition } from './history.server';
 
 const a = paymentAttempts;
 
@@ -51,7 +53,25 @@ type ExportRow = [
 ];
 
 function toRecord(row: ExportRow): string[] {
-  const [id, createdAt, status, amount, amountRefunded, currency, invoiceNumber, customerName, staffName, brand, last4, failureCode, declineCode, disputed, pi, ch, settledAt] = row;
+  const [
+    id,
+    createdAt,
+    status,
+    amount,
+    amountRefunded,
+    currency,
+    invoiceNumber,
+    customerName,
+    staffName,
+    brand,
+    last4,
+    failureCode,
+    declineCode,
+    disputed,
+    pi,
+    ch,
+    settledAt,
+  ] = row;
   return [
     new Date(createdAt).toISOString(),
     String(id),
@@ -79,7 +99,14 @@ function toRecord(row: ExportRow): string[] {
  */
 export function csvChunk(records: string[][], { header }: { header: boolean }) {
   // quoted_match: csv-stringify quotes on its own record delimiter (CRLF) only; a bare LF or CR inside a cell must be quoted too.
-  return stringify(records, { header, columns: header ? [...COLUMNS] : undefined, escape_formulas: true, bom: header, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
+  return stringify(records, {
+    header,
+    columns: header ? [...COLUMNS] : undefined,
+    escape_formulas: true,
+    bom: header,
+    record_delimiter: 'windows',
+    quoted_match: /[\r\n]/,
+  });
 }
 
 /** Rows per query: big enough to be quick, small enough that other requests run between batches. */
@@ -158,7 +185,12 @@ export function exportFilename(now = new Date()) {
 export function chargesCsvResponse({ filter }: { filter: ChargeFilter }, actor: { id: number; ip?: string | null }) {
   // The filter's shape, not its free text or card digits: the audit log holds no personal data.
   const { q, last4, ...described } = filter;
-  audit({ actorUserId: actor.id, action: 'charges.exported', ip: actor.ip, details: { ...described, q: q ? 'set' : undefined, last4: last4 ? 'set' : undefined } });
+  audit({
+    actorUserId: actor.id,
+    action: 'charges.exported',
+    ip: actor.ip,
+    details: { ...described, q: q ? 'set' : undefined, last4: last4 ? 'set' : undefined },
+  });
   return new Response(chargesCsvStream(filter), {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',

@@ -1,11 +1,25 @@
-import { and, asc, desc, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ATTEMPT_STATUSES, CURRENCIES, auditEvents, dailyOutcomes, invoices, paymentAttempts, refunds, users, webhookEvents, type AttemptStatus, type Currency } from '../../db/schema';
+
 import { AUTH_REQUIRED_DECLINE_CODE, AUTH_REQUIRED_FAILURE_CODES, AUTH_REQUIRED_SQL, isAuthenticationRequired } from '~/payments/decline-messages';
 import { getDb } from '~/platform/db.server';
-import { isUtcDay } from '~/platform/utc-day';
 import { minorToDecimal, parseAmount } from '~/platform/money';
 import { stripeDashboardUrl } from '~/platform/stripe.server';
+import { isUtcDay } from '~/platform/utc-day';
+
+import {
+  ATTEMPT_STATUSES,
+  type AttemptStatus,
+  auditEvents,
+  CURRENCIES,
+  type Currency,
+  dailyOutcomes,
+  invoices,
+  paymentAttempts,
+  refunds,
+  users,
+  webhookEvents,
+} from '../../db/schema';
 
 // ——— the filter: every field lives in the URL, so a view can be bookmarked and shared ———
 
@@ -44,10 +58,30 @@ export const ChargeFilterSchema = z.object({
   from: optional(utcDate),
   to: optional(utcDate),
   status: optional(z.enum(ATTEMPT_STATUSES, { errorMap: () => ({ message: 'invalid_status' }) })),
-  code: optional(z.string().toLowerCase().regex(/^[a-z_]{2,60}$/, 'invalid_code')),
-  user: optional(z.string().regex(/^[1-9]\d{0,9}$/, 'invalid_user').transform(Number)),
-  currency: optional(z.string().toLowerCase().pipe(z.enum(CURRENCIES, { errorMap: () => ({ message: 'invalid_currency' }) }))),
-  brand: optional(z.string().toLowerCase().regex(/^[a-z_]{2,20}$/, 'invalid_brand')),
+  code: optional(
+    z
+      .string()
+      .toLowerCase()
+      .regex(/^[a-z_]{2,60}$/, 'invalid_code'),
+  ),
+  user: optional(
+    z
+      .string()
+      .regex(/^[1-9]\d{0,9}$/, 'invalid_user')
+      .transform(Number),
+  ),
+  currency: optional(
+    z
+      .string()
+      .toLowerCase()
+      .pipe(z.enum(CURRENCIES, { errorMap: () => ({ message: 'invalid_currency' }) })),
+  ),
+  brand: optional(
+    z
+      .string()
+      .toLowerCase()
+      .regex(/^[a-z_]{2,20}$/, 'invalid_brand'),
+  ),
   last4: optional(z.string().regex(/^\d{4}$/, 'invalid_last4')),
   min: optional(z.string().max(20)),
   max: optional(z.string().max(20)),
@@ -90,7 +124,10 @@ export function parseChargeFilter(searchParams: URLSearchParams): ChargeFilterPa
     last4: values.last4,
     q: values.q,
   };
-  for (const [field, key] of [['min', 'minAmount'], ['max', 'maxAmount']] as const) {
+  for (const [field, key] of [
+    ['min', 'minAmount'],
+    ['max', 'maxAmount'],
+  ] as const) {
     const text = values[field];
     if (text === undefined) continue;
     // A shared URL may come from either language: "1,099.50" or "1 099,50".
@@ -137,7 +174,6 @@ const a = paymentAttempts;
  * partial index payment_attempts_auth_created_idx word for word, which SQLite needs to use that index.
  */
 
-
 export function authenticationRequiredCondition(): SQL {
   return sql.raw(AUTH_REQUIRED_SQL);
 }
@@ -166,7 +202,13 @@ const TRIGRAM = 3;
 function textCondition(q: string): SQL {
   const number = INVOICE_NUMBER_QUERY.exec(q);
   if (number) {
-    return inArray(a.invoiceId, getDb().select({ id: invoices.id }).from(invoices).where(eq(invoices.number, `INV-${number[1]}`)));
+    return inArray(
+      a.invoiceId,
+      getDb()
+        .select({ id: invoices.id })
+        .from(invoices)
+        .where(eq(invoices.number, `INV-${number[1]}`)),
+    );
   }
   if ([...q].length >= TRIGRAM) {
     // One quoted phrase: the text is matched as a substring, never parsed as FTS query syntax.
@@ -324,7 +366,9 @@ const SETTLED: readonly string[] = ['succeeded', 'failed', 'blocked'];
 
 function rollupCanAnswer(filter: ChargeFilter) {
   const keys = Object.keys(filter) as (keyof ChargeFilter)[];
-  return keys.every((k) => k === 'from' || k === 'to' || k === 'currency' || k === 'status' || k === 'code') && (!filter.status || SETTLED.includes(filter.status));
+  return (
+    keys.every((k) => k === 'from' || k === 'to' || k === 'currency' || k === 'status' || k === 'code') && (!filter.status || SETTLED.includes(filter.status))
+  );
 }
 
 /**
@@ -388,12 +432,23 @@ function totalsFromRollup(filter: ChargeFilter): ChargeTotals {
   const unsettled = filter.status
     ? []
     : db
-        .select({ currency: a.currency, count: sql<number>`count(*)`, succeededCount: sql<number>`0`, succeededAmount: sql<number>`0`, refundedAmount: sql<number>`0` })
+        .select({
+          currency: a.currency,
+          count: sql<number>`count(*)`,
+          succeededCount: sql<number>`0`,
+          succeededAmount: sql<number>`0`,
+          refundedAmount: sql<number>`0`,
+        })
         .from(a)
         .where(and(inArray(a.status, ['pending', 'unknown']), chargeFilterCondition(filter)))
         .groupBy(a.currency)
         .all();
-  return { source: 'rollup', count: sumCount([...settled, ...unsettled]), capped: false, byCurrency: collect([...settled, ...unsettled, ...refundedByCurrency(filter)]) };
+  return {
+    source: 'rollup',
+    count: sumCount([...settled, ...unsettled]),
+    capped: false,
+    byCurrency: collect([...settled, ...unsettled, ...refundedByCurrency(filter)]),
+  };
 }
 
 /** Refunded volume of the filtered charges, read from the (small) refunds table. */
@@ -404,14 +459,26 @@ function refundedByCurrency(filter: ChargeFilter) {
   if (Object.keys(rest).length === 0) {
     // Nothing to match on the charges: the refunds table alone answers (it carries the currency).
     return getDb()
-      .select({ currency: refunds.currency, count: sql<number>`0`, succeededCount: sql<number>`0`, succeededAmount: sql<number>`0`, refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)` })
+      .select({
+        currency: refunds.currency,
+        count: sql<number>`0`,
+        succeededCount: sql<number>`0`,
+        succeededAmount: sql<number>`0`,
+        refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)`,
+      })
       .from(refunds)
       .where(and(eq(refunds.status, 'succeeded'), currency ? eq(refunds.currency, currency) : undefined))
       .groupBy(refunds.currency)
       .all();
   }
   return getDb()
-    .select({ currency: a.currency, count: sql<number>`0`, succeededCount: sql<number>`0`, succeededAmount: sql<number>`0`, refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)` })
+    .select({
+      currency: a.currency,
+      count: sql<number>`0`,
+      succeededCount: sql<number>`0`,
+      succeededAmount: sql<number>`0`,
+      refundedAmount: sql<number>`coalesce(sum(${refunds.amount}), 0)`,
+    })
     .from(refunds)
     .innerJoin(a, eq(a.id, refunds.attemptId))
     .where(and(eq(refunds.status, 'succeeded'), chargeFilterCondition(filter)))
@@ -457,7 +524,16 @@ export type TimelineEntry = {
   details: Record<string, unknown>;
 };
 
-const TIMELINE_ORDER: Record<TimelineEntry['kind'], number> = { created: 0, unknown: 1, outcome: 2, reconciliation: 3, webhook: 4, refund: 5, dispute: 6, note: 7 };
+const TIMELINE_ORDER: Record<TimelineEntry['kind'], number> = {
+  created: 0,
+  unknown: 1,
+  outcome: 2,
+  reconciliation: 3,
+  webhook: 4,
+  refund: 5,
+  dispute: 6,
+  note: 7,
+};
 
 /** Everything finance needs to answer "what happened to this payment?", or null. Never card numbers: Keyed has none. */
 export function getChargeDetail({ id }: { id: number }) {
@@ -574,7 +650,18 @@ type TimelineAttempt = {
  * Created, Stripe's answer, webhooks, refunds, reconciliation and disputes in time order. Audit events
  * supply who and how; generated history has none, so the attempt row itself stands in for them.
  */
-function buildTimeline(attempt: TimelineAttempt, refundRows: { id: number; amount: number; status: string; stripeRefundId: string | null; createdAt: number; userName: string | null; reason: string | null }[]): TimelineEntry[] {
+function buildTimeline(
+  attempt: TimelineAttempt,
+  refundRows: {
+    id: number;
+    amount: number;
+    status: string;
+    stripeRefundId: string | null;
+    createdAt: number;
+    userName: string | null;
+    reason: string | null;
+  }[],
+): TimelineEntry[] {
   const db = getDb();
   const audits = db
     .select({ at: auditEvents.at, action: auditEvents.action, details: auditEvents.details, actorName: users.name })
@@ -585,27 +672,52 @@ function buildTimeline(attempt: TimelineAttempt, refundRows: { id: number; amoun
     .all();
   const entries: TimelineEntry[] = [];
   const seen = new Set(audits.map((e) => e.action));
-  if (!seen.has('charge.attempted')) entries.push({ at: attempt.createdAt, kind: 'created', action: 'charge.attempted', actorName: attempt.staffName, details: {} });
+  if (!seen.has('charge.attempted'))
+    entries.push({ at: attempt.createdAt, kind: 'created', action: 'charge.attempted', actorName: attempt.staffName, details: {} });
   const outcome = `charge.${attempt.status}`;
   if (attempt.settledAt && !seen.has(outcome)) {
-    entries.push({ at: attempt.settledAt, kind: 'outcome', action: outcome, actorName: null, details: stripNulls({ failureCode: attempt.failureCode, declineCode: attempt.declineCode }) });
+    entries.push({
+      at: attempt.settledAt,
+      kind: 'outcome',
+      action: outcome,
+      actorName: null,
+      details: stripNulls({ failureCode: attempt.failureCode, declineCode: attempt.declineCode }),
+    });
   }
   for (const event of audits) {
     entries.push({ at: event.at, kind: auditKind(event.action), action: event.action, actorName: event.actorName, details: safeDetails(event.details) });
   }
-  const objectIds = [attempt.stripePaymentIntentId, attempt.stripeChargeId, attempt.stripeDisputeId, ...refundRows.map((r) => r.stripeRefundId)].filter((v): v is string => Boolean(v));
+  const objectIds = [attempt.stripePaymentIntentId, attempt.stripeChargeId, attempt.stripeDisputeId, ...refundRows.map((r) => r.stripeRefundId)].filter(
+    (v): v is string => Boolean(v),
+  );
   if (objectIds.length > 0) {
-    const hooks = db.select({ id: webhookEvents.id, type: webhookEvents.type, receivedAt: webhookEvents.receivedAt }).from(webhookEvents).where(inArray(webhookEvents.objectId, objectIds)).all();
+    const hooks = db
+      .select({ id: webhookEvents.id, type: webhookEvents.type, receivedAt: webhookEvents.receivedAt })
+      .from(webhookEvents)
+      .where(inArray(webhookEvents.objectId, objectIds))
+      .all();
     for (const hook of hooks) entries.push({ at: hook.receivedAt, kind: 'webhook', action: hook.type, actorName: null, details: { eventId: hook.id } });
   }
   // Refund rows are the record of money going back; their audit entries (if any) say who asked.
   for (const r of refundRows) {
     if (!audits.some((e) => e.action.startsWith('refund.') && (e.details as { refundId?: number } | null)?.refundId === r.id)) {
-      entries.push({ at: r.createdAt, kind: 'refund', action: `refund.${r.status}`, actorName: r.userName, details: stripNulls({ refundId: r.id, amount: r.amount, currency: attempt.currency, reason: r.reason }) });
+      entries.push({
+        at: r.createdAt,
+        kind: 'refund',
+        action: `refund.${r.status}`,
+        actorName: r.userName,
+        details: stripNulls({ refundId: r.id, amount: r.amount, currency: attempt.currency, reason: r.reason }),
+      });
     }
   }
   if (attempt.disputedAt && !seen.has('charge.disputed')) {
-    entries.push({ at: attempt.disputedAt, kind: 'dispute', action: 'charge.disputed', actorName: null, details: stripNulls({ reason: attempt.disputeReason, amount: attempt.disputeAmount }) });
+    entries.push({
+      at: attempt.disputedAt,
+      kind: 'dispute',
+      action: 'charge.disputed',
+      actorName: null,
+      details: stripNulls({ reason: attempt.disputeReason, amount: attempt.disputeAmount }),
+    });
   }
   return entries.sort((x, y) => x.at - y.at || TIMELINE_ORDER[x.kind] - TIMELINE_ORDER[y.kind]);
 }

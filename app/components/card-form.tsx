@@ -1,8 +1,10 @@
 import { CardElement, Elements, useElements, useStripe } from '@stripe/react-stripe-js';
 import type { Stripe, StripeCardElementChangeEvent } from '@stripe/stripe-js';
 import { loadStripe } from '@stripe/stripe-js/pure';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
+import { useHydrated } from './use-hydrated';
 
 export type StripeJsConfig = { publishableKey: string; scriptUrl: string | null };
 
@@ -44,14 +46,19 @@ export type CardFormProps = {
 
 export function CardForm(props: CardFormProps) {
   const { t, i18n } = useTranslation();
-  const [stripe, setStripe] = useState<Promise<Stripe | null> | null>(null);
+  const hydrated = useHydrated();
+  // Stripe.js loads in the browser only, once hydrated.
+  const stripe = useMemo(() => (hydrated ? getStripePromise(props.config) : null), [hydrated, props.config]);
   const [loadFailed, setLoadFailed] = useState(false);
   useEffect(() => {
-    const promise = getStripePromise(props.config);
-    promise.catch(() => setLoadFailed(true));
-    setStripe(promise);
-  }, [props.config]);
-  if (loadFailed) return <p role="alert" className="text-sm text-red-700">{t('cardForm.loadFailed')}</p>;
+    stripe?.catch(() => setLoadFailed(true));
+  }, [stripe]);
+  if (loadFailed)
+    return (
+      <p role="alert" className="text-sm text-red-700">
+        {t('cardForm.loadFailed')}
+      </p>
+    );
   if (!stripe) return <p className="text-sm text-slate-600">{t('cardForm.loading')}</p>;
   return (
     // The card fields speak the page's language too (Stripe Elements and the sandbox both take a locale).
@@ -130,7 +137,10 @@ function CardFields({ amountLabel, disabled, busy, onPaymentMethod }: CardFormPr
         <span id="card-label" className="field-label">
           {t('terminal.card')}
         </span>
-        <div className="mt-1 rounded-md bg-white px-3 py-3 shadow-sm ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-indigo-600" aria-labelledby="card-label">
+        <div
+          className="mt-1 rounded-md bg-white px-3 py-3 shadow-sm ring-1 ring-inset ring-slate-300 focus-within:ring-2 focus-within:ring-indigo-600"
+          aria-labelledby="card-label"
+        >
           <CardElement
             options={{ hidePostalCode: false, disabled, style: { base: { fontSize: '16px', color: '#0f172a' } } }}
             onChange={(e: StripeCardElementChangeEvent) => setCardState({ complete: e.complete, error: e.error?.message ?? null })}

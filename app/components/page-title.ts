@@ -1,4 +1,5 @@
 import type { MetaArgs } from '@remix-run/node';
+
 import { fixedT, isLocale } from '~/platform/i18n';
 
 /** Page titles in the page's language: meta functions cannot use hooks, so read the root loader's locale. */

@@ -1,18 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  ComposedChart,
-  Legend,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
 import type { DailyPoint } from '~/reports/reports.server';
+
 import { useFormat } from './use-format';
 
 // Recharts is imported only by this module, which only the reports route uses: no other page downloads it.
@@ -92,8 +82,22 @@ export function AuthRequiredChart({ data, thresholdShare }: { data: ChartDay[]; 
         <Legend formatter={legendText} />
         <Bar yAxisId="count" dataKey="authRequired" name={t('reports.authCount')} fill={AUTH_COLOUR} isAnimationActive={false} />
         <Line yAxisId="share" dataKey="authShare" name={t('reports.authShare')} stroke="#7c2d12" strokeWidth={2} dot={false} isAnimationActive={false} />
-        <Line yAxisId="share" dataKey="baselineShare" name={t('reports.baseline')} stroke="#475569" strokeDasharray="6 4" dot={false} isAnimationActive={false} />
-        <ReferenceLine yAxisId="share" y={thresholdShare} stroke="#b91c1c" strokeDasharray="2 4" label={{ value: t('reports.threshold'), position: 'insideTopRight', fontSize: 12 }} />
+        <Line
+          yAxisId="share"
+          dataKey="baselineShare"
+          name={t('reports.baseline')}
+          stroke="#475569"
+          strokeDasharray="6 4"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <ReferenceLine
+          yAxisId="share"
+          y={thresholdShare}
+          stroke="#b91c1c"
+          strokeDasharray="2 4"
+          label={{ value: t('reports.threshold'), position: 'insideTopRight', fontSize: 12 }}
+        />
       </ComposedChart>
     </ResponsiveContainer>
   );

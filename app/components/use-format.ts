@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
+
 import { formatMoney } from '~/platform/money';
+
 import { formatDate, formatDateTime, formatNumber } from './format';
 
 /** Formatting bound to the page's language: money, dates and numbers follow the locale through Intl. */

@@ -1,10 +1,13 @@
-import { and, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { INVOICE_STATUSES, invoices, paymentAttempts, type InvoiceStatus } from '../../db/schema';
+
+import { and, desc, eq, like, or, type SQL, sql } from 'drizzle-orm';
+
+import { attemptSummaryColumns } from '~/payments/charge-invoice.server';
 import { audit } from '~/platform/audit.server';
 import { getDb, likePattern } from '~/platform/db.server';
+
+import { INVOICE_STATUSES, invoices, type InvoiceStatus, paymentAttempts } from '../../db/schema';
 import type { InvoiceInput } from './invoice-form';
-import { attemptSummaryColumns } from '~/payments/charge-invoice.server';
 
 export const INVOICE_PAGE_SIZE = 25;
 
@@ -32,7 +35,9 @@ export function listInvoices({ q, status, page = 1 }: InvoiceFilter) {
     ];
     // "555 0134" finds "+1 (416) 555-0134": compare phone digits only.
     if (digits.length >= 3) {
-      matches.push(like(sql`replace(replace(replace(replace(replace(${invoices.customerPhone}, ' ', ''), '-', ''), '(', ''), ')', ''), '+', '')`, `%${digits}%`));
+      matches.push(
+        like(sql`replace(replace(replace(replace(replace(${invoices.customerPhone}, ' ', ''), '-', ''), '(', ''), ')', ''), '+', '')`, `%${digits}%`),
+      );
     }
     conditions.push(or(...matches)!);
   }
@@ -55,7 +60,12 @@ export function listInvoices({ q, status, page = 1 }: InvoiceFilter) {
     .limit(INVOICE_PAGE_SIZE)
     .offset((page - 1) * INVOICE_PAGE_SIZE)
     .all();
-  const total = db.select({ n: sql<number>`count(*)` }).from(invoices).where(where).get()?.n ?? 0;
+  const total =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(invoices)
+      .where(where)
+      .get()?.n ?? 0;
   return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / INVOICE_PAGE_SIZE)) };
 }
 
@@ -90,7 +100,14 @@ export function createInvoice(input: InvoiceInput, actor: { id: number; ip?: str
       const number = invoiceNumberFor(id);
       tx.update(invoices).set({ number }).where(eq(invoices.id, id)).run();
       audit(
-        { actorUserId: actor.id, action: 'invoice.created', subjectType: 'invoice', subjectId: id, ip: actor.ip, details: { number, amount: input.amount, currency: input.currency } },
+        {
+          actorUserId: actor.id,
+          action: 'invoice.created',
+          subjectType: 'invoice',
+          subjectId: id,
+          ip: actor.ip,
+          details: { number, amount: input.amount, currency: input.currency },
+        },
         tx,
       );
       return { id, number };

@@ -182,7 +182,8 @@ const frCA = {
     resetPassword: 'Réinitialiser le mot de passe',
     enable: 'Réactiver l’utilisateur',
     disable: 'Désactiver l’utilisateur et fermer ses sessions',
-    pausedExplanation: 'Les paiements ont été suspendus automatiquement après de nombreuses cartes refusées en peu de temps. Vérifiez les tentatives avant de les rétablir.',
+    pausedExplanation:
+      'Les paiements ont été suspendus automatiquement après de nombreuses cartes refusées en peu de temps. Vérifiez les tentatives avant de les rétablir.',
     resumeCharging: 'Rétablir les paiements',
     toast: {
       roleChanged: 'Rôle modifié.',
@@ -249,7 +250,8 @@ const frCA = {
   payment: {
     checkSettled: 'Stripe a répondu : la tentative est réglée.',
     checkPending: 'Stripe n’a pas encore répondu. Keyed vérifie de nouveau chaque minute.',
-    needsAttention: 'Non réglée depuis environ un jour : Keyed ne la renvoie plus et la cherche seulement dans Stripe. Vérifiez le paiement dans Stripe si elle reste non réglée.',
+    needsAttention:
+      'Non réglée depuis environ un jour : Keyed ne la renvoie plus et la cherche seulement dans Stripe. Vérifiez le paiement dans Stripe si elle reste non réglée.',
     disputed: 'Contesté ({{reason}}) pour {{amount}} le {{date}}.',
     payment: 'Paiement',
     refunded: 'Remboursé',
@@ -265,7 +267,8 @@ const frCA = {
     noRefunds: 'Aucun remboursement.',
     outsideKeyed: 'hors de Keyed',
     timeline: 'Chronologie',
-    authRequired: 'Cette carte exige une authentification de la banque (3-D Secure), impossible à faire au téléphone avec ce terminal. Demandez une autre carte.',
+    authRequired:
+      'Cette carte exige une authentification de la banque (3-D Secure), impossible à faire au téléphone avec ce terminal. Demandez une autre carte.',
     unknownOutcome: 'Nous n’avons pas pu confirmer le résultat. Ne ressaisissez pas la carte — Keyed vérifie auprès de Stripe.',
     countryNotAllowed: 'Cette entreprise n’accepte que les cartes de {{countries}}. Demandez une autre carte.',
     decline: {
@@ -318,7 +321,8 @@ const frCA = {
     declinesChart: 'Refus par code',
     authChart: 'Refus pour authentification requise',
     revenueTitle: 'Revenus perdus et récupérés',
-    revenueHelp: 'Factures refusées pour la première fois durant la période : payées plus tard avec une autre carte (récupérées) ou toujours impayées (perdues).',
+    revenueHelp:
+      'Factures refusées pour la première fois durant la période : payées plus tard avec une autre carte (récupérées) ou toujours impayées (perdues).',
     currency: 'Devise',
     lost: 'Perdus',
     recovered: 'Récupérés',
@@ -332,7 +336,8 @@ const frCA = {
     unknownValue: 'inconnu',
     outliersTitle: 'Employés avec des refus inhabituels (24 dernières heures)',
     noOutliers: 'Aucun taux de refus ne se démarque de celui de l’équipe.',
-    outlier: '{{name}} : {{declines}} refus sur {{attempts}} tentatives ({{rate}}, équipe {{team}}). Vérifiez s’il s’agit de tests de cartes ou d’un mauvais usage.',
+    outlier:
+      '{{name}} : {{declines}} refus sur {{attempts}} tentatives ({{rate}}, équipe {{team}}). Vérifiez s’il s’agit de tests de cartes ou d’un mauvais usage.',
     signalOff: 'Rien n’indique une hausse des refus pour authentification : {{share}} des tentatives des 7 derniers jours (seuil {{threshold}}).',
     errors: {
       range: 'Choisissez une période.',

@@ -1,13 +1,16 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
+
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { invoices, paymentAttempts, users, type AttemptStatus } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
-import { addToRollup } from '~/reports/rollup.server';
 import { getDb, isUniqueViolation, likePattern } from '~/platform/db.server';
 import { getEnv } from '~/platform/env.server';
 import { MINIMUM_CHARGE } from '~/platform/money';
 import { getStripe, isStripeError } from '~/platform/stripe.server';
+import { addToRollup } from '~/reports/rollup.server';
+
+import { type AttemptStatus, invoices, paymentAttempts, users } from '../../db/schema';
 
 // Card-testing defence: a person with this many declines in the window is paused until a manager resumes them…
 export const STAFF_DECLINE_LIMIT = 10;
@@ -124,12 +127,20 @@ function startAttempt(input: { invoiceId: number; paymentMethodId: string; attem
         return { kind: 'refused', reason: 'invoice_not_open', message: { key: 'payment.refused.notOpen', params: { status: invoice.status } } };
       }
       if (invoice.amount < MINIMUM_CHARGE[invoice.currency]) {
-        return { kind: 'refused', reason: 'below_minimum', message: { key: 'payment.refused.belowMinimum', params: { minimum: MINIMUM_CHARGE[invoice.currency], currency: invoice.currency } } };
+        return {
+          kind: 'refused',
+          reason: 'below_minimum',
+          message: { key: 'payment.refused.belowMinimum', params: { minimum: MINIMUM_CHARGE[invoice.currency], currency: invoice.currency } },
+        };
       }
       const lockedUntil = invoiceLockedUntil(tx, invoice.id);
       if (lockedUntil > Date.now()) {
         const minutes = Math.ceil((lockedUntil - Date.now()) / 60_000);
-        return { kind: 'refused', reason: 'invoice_locked', message: { key: 'payment.refused.locked', params: { declines: INVOICE_DECLINE_LIMIT, count: minutes } } };
+        return {
+          kind: 'refused',
+          reason: 'invoice_locked',
+          message: { key: 'payment.refused.locked', params: { declines: INVOICE_DECLINE_LIMIT, count: minutes } },
+        };
       }
       const now = Date.now();
       const attempt = tx
@@ -149,7 +160,14 @@ function startAttempt(input: { invoiceId: number; paymentMethodId: string; attem
         .get();
       tx.update(invoices).set({ status: 'processing', updatedAt: now }).where(eq(invoices.id, invoice.id)).run();
       audit(
-        { actorUserId: actor.id, action: 'charge.attempted', subjectType: 'payment_attempt', subjectId: attempt.id, ip: actor.ip, details: { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency } },
+        {
+          actorUserId: actor.id,
+          action: 'charge.attempted',
+          subjectType: 'payment_attempt',
+          subjectId: attempt.id,
+          ip: actor.ip,
+          details: { invoiceId: invoice.id, amount: invoice.amount, currency: invoice.currency },
+        },
         tx,
       );
       return { kind: 'attempt', attemptId: attempt.id };
@@ -207,12 +225,21 @@ export async function sendAttempt(attemptId: number, source: OutcomeSource = 'ap
       if (allowed.length > 0 && (!card.cardCountry || !allowed.includes(card.cardCountry))) {
         return recordOutcome(
           attemptId,
-          { status: 'blocked', card, failureCode: 'country_not_allowed', failureMessage: `Card country ${card.cardCountry ?? 'unknown'} is not in ALLOWED_CARD_COUNTRIES (${allowed.join(',')}).` },
+          {
+            status: 'blocked',
+            card,
+            failureCode: 'country_not_allowed',
+            failureMessage: `Card country ${card.cardCountry ?? 'unknown'} is not in ALLOWED_CARD_COUNTRIES (${allowed.join(',')}).`,
+          },
           source,
         );
       }
       // Committed before the request: a crash after this line is settled by re-sending, never by re-checking.
-      getDb().update(paymentAttempts).set({ sentAt: Date.now(), ...card }).where(eq(paymentAttempts.id, attemptId)).run();
+      getDb()
+        .update(paymentAttempts)
+        .set({ sentAt: Date.now(), ...card })
+        .where(eq(paymentAttempts.id, attemptId))
+        .run();
     }
 
     try {
@@ -352,10 +379,16 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
         .run();
       addToRollup(tx, { ...attempt, ...card, status: outcome.status, failureCode: outcome.failureCode ?? null, declineCode: outcome.declineCode ?? null });
       if (outcome.status === 'succeeded') {
-        tx.update(invoices).set({ status: 'paid', paidAt: now, updatedAt: now }).where(and(eq(invoices.id, attempt.invoiceId), inArray(invoices.status, ['processing', 'open']))).run();
+        tx.update(invoices)
+          .set({ status: 'paid', paidAt: now, updatedAt: now })
+          .where(and(eq(invoices.id, attempt.invoiceId), inArray(invoices.status, ['processing', 'open'])))
+          .run();
       } else {
         // The invoice can be charged again (with another card) unless something else settled it meanwhile.
-        tx.update(invoices).set({ status: 'open', updatedAt: now }).where(and(eq(invoices.id, attempt.invoiceId), eq(invoices.status, 'processing'))).run();
+        tx.update(invoices)
+          .set({ status: 'open', updatedAt: now })
+          .where(and(eq(invoices.id, attempt.invoiceId), eq(invoices.status, 'processing')))
+          .run();
       }
       audit(
         {
@@ -363,7 +396,15 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
           action: `charge.${outcome.status}`,
           subjectType: 'payment_attempt',
           subjectId: attemptId,
-          details: { source, invoiceId: attempt.invoiceId, amount: attempt.amount, currency: attempt.currency, paymentIntent: common.stripePaymentIntentId, failureCode: outcome.failureCode ?? undefined, declineCode: outcome.declineCode ?? undefined },
+          details: {
+            source,
+            invoiceId: attempt.invoiceId,
+            amount: attempt.amount,
+            currency: attempt.currency,
+            paymentIntent: common.stripePaymentIntentId,
+            failureCode: outcome.failureCode ?? undefined,
+            declineCode: outcome.declineCode ?? undefined,
+          },
         },
         tx,
       );
@@ -384,7 +425,13 @@ function flagConflict(tx: Tx, attempt: Attempt, outcome: Outcome, source: Outcom
     .run();
   if (flagged.changes > 0) {
     audit(
-      { actorUserId: null, action: 'charge.outcome_conflict', subjectType: 'payment_attempt', subjectId: attempt.id, details: { source, recorded: attempt.status, reported: outcome.status, paymentIntent: outcome.paymentIntentId ?? undefined } },
+      {
+        actorUserId: null,
+        action: 'charge.outcome_conflict',
+        subjectType: 'payment_attempt',
+        subjectId: attempt.id,
+        details: { source, recorded: attempt.status, reported: outcome.status, paymentIntent: outcome.paymentIntentId ?? undefined },
+      },
       tx,
     );
   }
@@ -397,9 +444,22 @@ function pauseStaffAfterManyDeclines(tx: Tx, userId: number, now: number) {
     .where(and(eq(paymentAttempts.userId, userId), eq(paymentAttempts.status, 'failed'), gte(paymentAttempts.createdAt, now - STAFF_DECLINE_WINDOW_MS)))
     .get();
   if ((row?.n ?? 0) < STAFF_DECLINE_LIMIT) return;
-  const paused = tx.update(users).set({ chargingPausedAt: now }).where(and(eq(users.id, userId), sql`${users.chargingPausedAt} is null`)).run();
+  const paused = tx
+    .update(users)
+    .set({ chargingPausedAt: now })
+    .where(and(eq(users.id, userId), sql`${users.chargingPausedAt} is null`))
+    .run();
   if (paused.changes > 0) {
-    audit({ actorUserId: null, action: 'user.charging_paused', subjectType: 'user', subjectId: userId, details: { declines: row?.n, windowMinutes: STAFF_DECLINE_WINDOW_MS / 60_000 } }, tx);
+    audit(
+      {
+        actorUserId: null,
+        action: 'user.charging_paused',
+        subjectType: 'user',
+        subjectId: userId,
+        details: { declines: row?.n, windowMinutes: STAFF_DECLINE_WINDOW_MS / 60_000 },
+      },
+      tx,
+    );
   }
 }
 
@@ -410,7 +470,11 @@ export function isChargingPaused({ userId }: { userId: number }) {
 export function resumeCharging({ userId }: { userId: number }, actor: Actor): { ok: true; id: number } | { ok: false; error: string } {
   const db = getDb();
   return db.transaction((tx) => {
-    const result = tx.update(users).set({ chargingPausedAt: null }).where(and(eq(users.id, userId), sql`${users.chargingPausedAt} is not null`)).run();
+    const result = tx
+      .update(users)
+      .set({ chargingPausedAt: null })
+      .where(and(eq(users.id, userId), sql`${users.chargingPausedAt} is not null`))
+      .run();
     if (result.changes === 0) return { ok: false, error: 'users.errors.notPaused' };
     audit({ actorUserId: actor.id, action: 'user.charging_resumed', subjectType: 'user', subjectId: userId, ip: actor.ip }, tx);
     return { ok: true, id: userId };
@@ -418,29 +482,31 @@ export function resumeCharging({ userId }: { userId: number }, actor: Actor): { 
 }
 
 export function getAttempt({ id }: { id: number }) {
-  return getDb()
-    .select({
-      id: paymentAttempts.id,
-      invoiceId: paymentAttempts.invoiceId,
-      userId: paymentAttempts.userId,
-      status: paymentAttempts.status,
-      amount: paymentAttempts.amount,
-      currency: paymentAttempts.currency,
-      receiptEmail: paymentAttempts.receiptEmail,
-      stripePaymentIntentId: paymentAttempts.stripePaymentIntentId,
-      cardBrand: paymentAttempts.cardBrand,
-      cardLast4: paymentAttempts.cardLast4,
-      cardCountry: paymentAttempts.cardCountry,
-      failureCode: paymentAttempts.failureCode,
-      declineCode: paymentAttempts.declineCode,
-      failureMessage: paymentAttempts.failureMessage,
-      needsAttentionAt: paymentAttempts.needsAttentionAt,
-      createdAt: paymentAttempts.createdAt,
-      settledAt: paymentAttempts.settledAt,
-    })
-    .from(paymentAttempts)
-    .where(eq(paymentAttempts.id, id))
-    .get() ?? null;
+  return (
+    getDb()
+      .select({
+        id: paymentAttempts.id,
+        invoiceId: paymentAttempts.invoiceId,
+        userId: paymentAttempts.userId,
+        status: paymentAttempts.status,
+        amount: paymentAttempts.amount,
+        currency: paymentAttempts.currency,
+        receiptEmail: paymentAttempts.receiptEmail,
+        stripePaymentIntentId: paymentAttempts.stripePaymentIntentId,
+        cardBrand: paymentAttempts.cardBrand,
+        cardLast4: paymentAttempts.cardLast4,
+        cardCountry: paymentAttempts.cardCountry,
+        failureCode: paymentAttempts.failureCode,
+        declineCode: paymentAttempts.declineCode,
+        failureMessage: paymentAttempts.failureMessage,
+        needsAttentionAt: paymentAttempts.needsAttentionAt,
+        createdAt: paymentAttempts.createdAt,
+        settledAt: paymentAttempts.settledAt,
+      })
+      .from(paymentAttempts)
+      .where(eq(paymentAttempts.id, id))
+      .get() ?? null
+  );
 }
 
 /** The columns an attempt shows in a short list (an invoice's attempts, my charges today). */

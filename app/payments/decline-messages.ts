@@ -11,7 +11,9 @@ export const AUTH_REQUIRED_DECLINE_CODE = 'authentication_not_handled';
 export const AUTH_REQUIRED_SQL = `(failure_code in ('authentication_required', 'requires_action_not_handled') or decline_code = 'authentication_not_handled')`;
 
 export function isAuthenticationRequired(failure: { failureCode?: string | null; declineCode?: string | null }) {
-  return (AUTH_REQUIRED_FAILURE_CODES as readonly (string | null | undefined)[]).includes(failure.failureCode) || failure.declineCode === AUTH_REQUIRED_DECLINE_CODE;
+  return (
+    (AUTH_REQUIRED_FAILURE_CODES as readonly (string | null | undefined)[]).includes(failure.failureCode) || failure.declineCode === AUTH_REQUIRED_DECLINE_CODE
+  );
 }
 
 const DO_NOT_RETRY = 'payment.decline.doNotRetry';

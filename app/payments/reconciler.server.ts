@@ -1,11 +1,13 @@
 import { and, asc, eq, gte, inArray, isNull, lt } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { paymentAttempts } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
-import { isInFlight, outcomeFromIntent, recordOutcome, sendAttempt } from './charge-invoice.server';
-import { settlePendingRefunds } from '~/refunds/refunds.server';
 import { getStripe } from '~/platform/stripe.server';
+import { settlePendingRefunds } from '~/refunds/refunds.server';
+
+import { paymentAttempts } from '../../db/schema';
+import { isInFlight, outcomeFromIntent, recordOutcome, sendAttempt } from './charge-invoice.server';
 
 // Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends only well inside that window: past it a
 // re-send could be a second charge, so an old attempt is only ever looked up, never sent again.
@@ -29,7 +31,13 @@ export async function reconcileAttempts({ now = Date.now(), minAgeMs = SETTLE_AF
   const unsettled = db
     .select({ id: paymentAttempts.id })
     .from(paymentAttempts)
-    .where(and(inArray(paymentAttempts.status, ['pending', 'unknown']), lt(paymentAttempts.createdAt, now - minAgeMs), gte(paymentAttempts.createdAt, now - RESEND_WINDOW_MS)))
+    .where(
+      and(
+        inArray(paymentAttempts.status, ['pending', 'unknown']),
+        lt(paymentAttempts.createdAt, now - minAgeMs),
+        gte(paymentAttempts.createdAt, now - RESEND_WINDOW_MS),
+      ),
+    )
     .orderBy(asc(paymentAttempts.createdAt))
     .limit(BATCH)
     .all();
@@ -53,7 +61,11 @@ export async function reconcileAttempts({ now = Date.now(), minAgeMs = SETTLE_AF
 
 /** One attempt, as the reconciler and the "Check now" buttons settle it: re-send inside the window, look up past it. */
 export async function reconcileAttempt(attemptId: number, now = Date.now()) {
-  const attempt = getDb().select({ createdAt: paymentAttempts.createdAt, status: paymentAttempts.status }).from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get();
+  const attempt = getDb()
+    .select({ createdAt: paymentAttempts.createdAt, status: paymentAttempts.status })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, attemptId))
+    .get();
   if (!attempt) return null;
   if (attempt.status !== 'pending' && attempt.status !== 'unknown') return attempt.status;
   if (now - attempt.createdAt < RESEND_WINDOW_MS) return sendAttempt(attemptId, 'reconciler');
@@ -84,7 +96,11 @@ async function lookUpInStripe(attemptId: number) {
     return attempt.status; // Stripe unreachable: still flagged, looked up again next run.
   }
   if (intent) return recordOutcome(attemptId, outcomeFromIntent(intent), 'reconciler');
-  return recordOutcome(attemptId, { status: 'failed', failureCode: 'not_sent', failureMessage: 'No PaymentIntent exists at Stripe for this attempt: the card was never charged.' }, 'reconciler');
+  return recordOutcome(
+    attemptId,
+    { status: 'failed', failureCode: 'not_sent', failureMessage: 'No PaymentIntent exists at Stripe for this attempt: the card was never charged.' },
+    'reconciler',
+  );
 }
 
 /** Flags every unsettled attempt older than the re-send window, once, for a manager to see. */
@@ -94,11 +110,26 @@ function flagExpiredAttempts(now: number) {
     const flagged = tx
       .update(paymentAttempts)
       .set({ needsAttentionAt: now })
-      .where(and(inArray(paymentAttempts.status, ['pending', 'unknown']), lt(paymentAttempts.createdAt, now - RESEND_WINDOW_MS), isNull(paymentAttempts.needsAttentionAt)))
+      .where(
+        and(
+          inArray(paymentAttempts.status, ['pending', 'unknown']),
+          lt(paymentAttempts.createdAt, now - RESEND_WINDOW_MS),
+          isNull(paymentAttempts.needsAttentionAt),
+        ),
+      )
       .returning({ id: paymentAttempts.id })
       .all();
     for (const { id } of flagged) {
-      audit({ actorUserId: null, action: 'charge.needs_attention', subjectType: 'payment_attempt', subjectId: id, details: { reason: 'unsettled_past_resend_window' } }, tx);
+      audit(
+        {
+          actorUserId: null,
+          action: 'charge.needs_attention',
+          subjectType: 'payment_attempt',
+          subjectId: id,
+          details: { reason: 'unsettled_past_resend_window' },
+        },
+        tx,
+      );
     }
     return flagged.length;
   });

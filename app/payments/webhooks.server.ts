@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { paymentAttempts, webhookEvents } from '../../db/schema';
+
 import { getDb } from '~/platform/db.server';
-import { outcomeFromIntent, recordOutcome } from './charge-invoice.server';
-import { recordChargeRefunded, recordDispute, recordStripeRefund } from '~/refunds/refunds.server';
 import { getStripe, getWebhookSecret } from '~/platform/stripe.server';
+import { recordChargeRefunded, recordDispute, recordStripeRefund } from '~/refunds/refunds.server';
+
+import { paymentAttempts, webhookEvents } from '../../db/schema';
+import { outcomeFromIntent, recordOutcome } from './charge-invoice.server';
 
 export type WebhookResult = { status: 200 | 400 | 500; body: string };
 
@@ -26,7 +28,10 @@ export function handleStripeWebhook(rawBody: string, signature: string | null): 
   // is applied again when Stripe retries it: applying is forward-only and deduplicated, so that is safe.
   const seen = db.select({ processedAt: webhookEvents.processedAt }).from(webhookEvents).where(eq(webhookEvents.id, event.id)).get();
   if (seen?.processedAt) return { status: 200, body: 'Already processed' };
-  if (!seen) db.insert(webhookEvents).values({ id: event.id, type: event.type, receivedAt: Date.now(), objectId: eventObjectId(event) }).run();
+  if (!seen)
+    db.insert(webhookEvents)
+      .values({ id: event.id, type: event.type, receivedAt: Date.now(), objectId: eventObjectId(event) })
+      .run();
   try {
     applyEvent(event);
   } catch (error) {
@@ -42,7 +47,11 @@ export function handleStripeWebhook(rawBody: string, signature: string | null): 
 function attemptIdFor(intent: Stripe.PaymentIntent): number | null {
   const fromMetadata = Number(intent.metadata?.attempt_id);
   if (Number.isSafeInteger(fromMetadata) && fromMetadata > 0) {
-    const row = getDb().select({ id: paymentAttempts.id, key: paymentAttempts.stripePaymentIntentId }).from(paymentAttempts).where(eq(paymentAttempts.id, fromMetadata)).get();
+    const row = getDb()
+      .select({ id: paymentAttempts.id, key: paymentAttempts.stripePaymentIntentId })
+      .from(paymentAttempts)
+      .where(eq(paymentAttempts.id, fromMetadata))
+      .get();
     // Metadata is ours, but check it against the intent id when we already know it.
     if (row && (!row.key || row.key === intent.id)) return row.id;
   }

@@ -1,4 +1,5 @@
 import { desc, eq, lt } from 'drizzle-orm';
+
 import { auditEvents, users } from '../../db/schema';
 import type { Db } from './db.server';
 import { getDb } from './db.server';

@@ -1,7 +1,9 @@
-import { redirect } from '@remix-run/node';
 import { createHash } from 'node:crypto';
+
+import { redirect } from '@remix-run/node';
 import { and, eq, isNull } from 'drizzle-orm';
-import { users, type Role } from '../../db/schema';
+
+import { type Role, users } from '../../db/schema';
 import { audit, clientIp } from './audit.server';
 import { getDb } from './db.server';
 import { getDummyHash, verifyPassword } from './password.server';

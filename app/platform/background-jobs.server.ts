@@ -1,4 +1,5 @@
 import { startReconciler, stopReconciler } from '~/payments/reconciler.server';
+
 import { pruneExpiredSessions } from './session.server';
 import { pruneLoginThrottle } from './throttle.server';
 

@@ -1,7 +1,8 @@
 import { createCookie } from '@remix-run/node';
 import { RemixI18Next } from 'remix-i18next/server';
+
 import { getUser } from './auth.server';
-import { fixedT, i18nConfig, isLocale, SUPPORTED_LOCALES, type Locale } from './i18n';
+import { fixedT, i18nConfig, isLocale, type Locale, SUPPORTED_LOCALES } from './i18n';
 
 /** Remembers the language chosen before login (and on this browser after logout). */
 export const localeCookie = createCookie('keyed_lng', { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 365 * 24 * 3600 });

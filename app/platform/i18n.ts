@@ -1,4 +1,5 @@
 import { createInstance, type TFunction } from 'i18next';
+
 import en from '~/locales/en';
 import frCA from '~/locales/fr-CA';
 

@@ -1,4 +1,4 @@
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, type ReactNode, useContext } from 'react';
 
 // The CSP nonce the launcher made for this response; empty in the browser, where React does not need it.
 const NonceContext = createContext('');

@@ -1,4 +1,4 @@
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt as scryptCallback, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 
 // OWASP's scrypt parameters: N=2^17, r=8, p=1. They need 128·N·r = 128 MiB, above Node's 32 MiB default maxmem.
 const PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;

@@ -2,22 +2,8 @@ import type { Role } from '../../db/schema';
 
 // The one place that decides who may do what. Shared with components (for navigation) — no server imports here.
 const STAFF = ['dashboard:view', 'terminal:charge', 'invoice:read'] as const;
-const FINANCE = [
-  ...STAFF,
-  'invoice:write',
-  'charge:read',
-  'charge:export',
-  'refund:create',
-  'attempt:reconcile',
-] as const;
-const MANAGER = [
-  ...FINANCE,
-  'report:view',
-  'user:manage',
-  'settings:manage',
-  'audit:read',
-  'refund:approve-large',
-] as const;
+const FINANCE = [...STAFF, 'invoice:write', 'charge:read', 'charge:export', 'refund:create', 'attempt:reconcile'] as const;
+const MANAGER = [...FINANCE, 'report:view', 'user:manage', 'settings:manage', 'audit:read', 'refund:approve-large'] as const;
 
 export type Permission = (typeof MANAGER)[number];
 

@@ -1,6 +1,8 @@
-import { createCookie, type Cookie } from '@remix-run/node';
-import { eq, lt, or } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
+
+import { type Cookie, createCookie } from '@remix-run/node';
+import { eq, lt, or } from 'drizzle-orm';
+
 import { sessions } from '../../db/schema';
 import { getDb } from './db.server';
 import { getEnv } from './env.server';

@@ -1,5 +1,7 @@
 import Stripe from 'stripe';
+
 import { getEnv } from './env.server';
+import { getRuntimeConfig } from './runtime-config.server';
 
 // Keys the sandbox accepts, like stripe-mock accepts any well-formed test key. Not secrets.
 export const SANDBOX_SECRET_KEY = 'sk_test_keyedsandbox';
@@ -13,14 +15,14 @@ let cached: { signature: string; client: Stripe } | undefined;
  */
 export function getStripe(): Stripe {
   const env = getEnv();
-  const sandboxPort = Number(process.env.SANDBOX_PORT ?? env.SANDBOX_PORT);
-  const signature = env.mode === 'sandbox' ? `sandbox:${sandboxPort}` : env.STRIPE_SECRET_KEY!;
+  const { sandboxUrl } = getRuntimeConfig();
+  const signature = sandboxUrl ? `sandbox:${sandboxUrl}` : env.STRIPE_SECRET_KEY!;
   if (cached?.signature !== signature) {
     const common = { maxNetworkRetries: 2, timeout: 30_000, appInfo: { name: 'Keyed', version: '0.1.0' } } as const;
-    const client =
-      env.mode === 'sandbox'
-        ? new Stripe(SANDBOX_SECRET_KEY, { ...common, host: '127.0.0.1', port: sandboxPort, protocol: 'http' })
-        : new Stripe(env.STRIPE_SECRET_KEY!, common);
+    const sandbox = sandboxUrl ? new URL(sandboxUrl) : null;
+    const client = sandbox
+      ? new Stripe(SANDBOX_SECRET_KEY, { ...common, host: sandbox.hostname, port: Number(sandbox.port), protocol: 'http' })
+      : new Stripe(env.STRIPE_SECRET_KEY!, common);
     cached = { signature, client };
   }
   return cached.client;
@@ -28,16 +30,13 @@ export function getStripe(): Stripe {
 
 /** What the browser needs to load Stripe.js: the sandbox serves its stand-in from its own origin. */
 export function getStripeJsConfig() {
-  const env = getEnv();
-  if (env.mode === 'sandbox') {
-    const port = Number(process.env.SANDBOX_PORT ?? env.SANDBOX_PORT);
-    return { publishableKey: SANDBOX_PUBLISHABLE_KEY, scriptUrl: `http://127.0.0.1:${port}/v3/` };
-  }
-  return { publishableKey: env.STRIPE_PUBLISHABLE_KEY!, scriptUrl: null };
+  const { sandboxUrl } = getRuntimeConfig();
+  if (sandboxUrl) return { publishableKey: SANDBOX_PUBLISHABLE_KEY, scriptUrl: `${sandboxUrl}/v3/` };
+  return { publishableKey: getEnv().STRIPE_PUBLISHABLE_KEY!, scriptUrl: null };
 }
 
 export function getWebhookSecret() {
-  return getEnv().STRIPE_WEBHOOK_SECRET ?? process.env.STRIPE_WEBHOOK_SECRET ?? null;
+  return getRuntimeConfig().webhookSecret;
 }
 
 /** Dashboard links exist only for real Stripe accounts. */
@@ -49,5 +48,10 @@ export function stripeDashboardUrl(path: string) {
 
 /** An error the stripe package raised (StripeCardError, StripeConnectionError, …), rather than a bug of ours. */
 export function isStripeError(error: unknown): error is Stripe.errors.StripeError {
-  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string' && (error as { type: string }).type.startsWith('Stripe');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    (error as { type: string }).type.startsWith('Stripe')
+  );
 }

@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
+
 import { loginThrottle } from '../../db/schema';
 import { getDb } from './db.server';
 

@@ -1,5 +1,6 @@
 import { createCookie, redirect } from '@remix-run/node';
 import { z } from 'zod';
+
 import { sessionSecrets } from './session.server';
 
 const ToastSchema = z.object({ kind: z.enum(['success', 'error', 'info']), message: z.string().max(300) });

@@ -1,12 +1,15 @@
-import { and, asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
+
+import { and, asc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { invoices, paymentAttempts, refunds, type Currency, type Role } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
-import { getDb, type Db } from '~/platform/db.server';
+import { type Db, getDb } from '~/platform/db.server';
 import { can } from '~/platform/permissions';
-import { getSettings } from '~/settings/settings.server';
 import { getStripe, isStripeError } from '~/platform/stripe.server';
+import { getSettings } from '~/settings/settings.server';
+
+import { type Currency, invoices, paymentAttempts, refunds, type Role } from '../../db/schema';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -25,15 +28,7 @@ export type RefundInput = {
 };
 
 export type RefundRefusal =
-  | 'forbidden'
-  | 'not_found'
-  | 'not_refundable'
-  | 'disputed'
-  | 'invalid_amount'
-  | 'exceeds_remaining'
-  | 'needs_manager'
-  | 'key_reused'
-  | 'stripe_declined';
+  'forbidden' | 'not_found' | 'not_refundable' | 'disputed' | 'invalid_amount' | 'exceeds_remaining' | 'needs_manager' | 'key_reused' | 'stripe_declined';
 
 export type RefundResult =
   | { ok: true; refundId: number; amount: number; currency: Currency; status: 'succeeded' | 'pending' }
@@ -53,7 +48,12 @@ export function newRefundKey() {
   return `refund_${randomBytes(18).toString('base64url')}`;
 }
 
-function refuse(status: 400 | 403 | 404 | 409 | 502, reason: RefundRefusal, message: string, extra: { remaining?: number; threshold?: number } = {}): RefundResult {
+function refuse(
+  status: 400 | 403 | 404 | 409 | 502,
+  reason: RefundRefusal,
+  message: string,
+  extra: { remaining?: number; threshold?: number } = {},
+): RefundResult {
   return { ok: false, status, reason, message, ...extra };
 }
 
@@ -69,7 +69,11 @@ function reservedAmount(tx: Pick<Db, 'select'>, attemptId: number) {
 
 /** What a refund may still take from a charge (0 when it cannot be refunded at all). */
 export function refundableAmount({ attemptId }: { attemptId: number }) {
-  const attempt = getDb().select({ amount: paymentAttempts.amount, status: paymentAttempts.status, disputed: paymentAttempts.stripeDisputeId }).from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get();
+  const attempt = getDb()
+    .select({ amount: paymentAttempts.amount, status: paymentAttempts.status, disputed: paymentAttempts.stripeDisputeId })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, attemptId))
+    .get();
   if (!attempt || attempt.status !== 'succeeded' || attempt.disputed) return 0;
   return Math.max(0, attempt.amount - reservedAmount(getDb(), attemptId));
 }
@@ -105,12 +109,17 @@ function reserveRefund(input: RefundInput, actor: RefundActor): { ok: true; refu
           return { ok: false as const, result: refuse(409, 'not_refundable', 'Only a succeeded charge can be refunded.') };
         }
         if (attempt.stripeDisputeId) {
-          return { ok: false as const, result: refuse(409, 'disputed', 'This charge is disputed: the dispute decides where the money goes, so it cannot be refunded.') };
+          return {
+            ok: false as const,
+            result: refuse(409, 'disputed', 'This charge is disputed: the dispute decides where the money goes, so it cannot be refunded.'),
+          };
         }
         const remaining = attempt.amount - reservedAmount(tx, attempt.id);
         const amount = input.amount ?? remaining;
-        if (remaining <= 0) return { ok: false as const, result: refuse(409, 'not_refundable', 'This charge has already been refunded in full.', { remaining: 0 }) };
-        if (!Number.isSafeInteger(amount) || amount < 1) return { ok: false as const, result: refuse(400, 'invalid_amount', 'Enter a refund amount above zero.', { remaining }) };
+        if (remaining <= 0)
+          return { ok: false as const, result: refuse(409, 'not_refundable', 'This charge has already been refunded in full.', { remaining: 0 }) };
+        if (!Number.isSafeInteger(amount) || amount < 1)
+          return { ok: false as const, result: refuse(400, 'invalid_amount', 'Enter a refund amount above zero.', { remaining }) };
         if (amount > remaining) {
           return { ok: false as const, result: refuse(400, 'exceeds_remaining', 'The refund is more than what remains on this charge.', { remaining }) };
         }
@@ -122,11 +131,27 @@ function reserveRefund(input: RefundInput, actor: RefundActor): { ok: true; refu
         }
         const refund = tx
           .insert(refunds)
-          .values({ attemptId: attempt.id, userId: actor.id, idempotencyKey: input.idempotencyKey, amount, currency: attempt.currency, reason: input.reason ?? null, status: 'pending', createdAt: Date.now() })
+          .values({
+            attemptId: attempt.id,
+            userId: actor.id,
+            idempotencyKey: input.idempotencyKey,
+            amount,
+            currency: attempt.currency,
+            reason: input.reason ?? null,
+            status: 'pending',
+            createdAt: Date.now(),
+          })
           .returning({ id: refunds.id })
           .get();
         audit(
-          { actorUserId: actor.id, action: 'refund.requested', subjectType: 'payment_attempt', subjectId: attempt.id, ip: actor.ip, details: { refundId: refund.id, amount, currency: attempt.currency, reason: input.reason ?? undefined } },
+          {
+            actorUserId: actor.id,
+            action: 'refund.requested',
+            subjectType: 'payment_attempt',
+            subjectId: attempt.id,
+            ip: actor.ip,
+            details: { refundId: refund.id, amount, currency: attempt.currency, reason: input.reason ?? undefined },
+          },
           tx,
         );
         return { ok: true as const, refundId: refund.id };
@@ -147,7 +172,11 @@ function reserveRefund(input: RefundInput, actor: RefundActor): { ok: true; refu
 async function sendRefund(refundId: number): Promise<RefundResult> {
   const db = getDb();
   const refund = db.select().from(refunds).where(eq(refunds.id, refundId)).get()!;
-  const attempt = db.select({ id: paymentAttempts.id, invoiceId: paymentAttempts.invoiceId, pi: paymentAttempts.stripePaymentIntentId }).from(paymentAttempts).where(eq(paymentAttempts.id, refund.attemptId)).get()!;
+  const attempt = db
+    .select({ id: paymentAttempts.id, invoiceId: paymentAttempts.invoiceId, pi: paymentAttempts.stripePaymentIntentId })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, refund.attemptId))
+    .get()!;
   try {
     const created = await getStripe().refunds.create(
       {
@@ -180,10 +209,23 @@ function outcomeOf(refundId: number): RefundResult {
 function failRefund(refundId: number, code: string) {
   getDb().transaction(
     (tx) => {
-      const changed = tx.update(refunds).set({ status: 'failed' }).where(and(eq(refunds.id, refundId), eq(refunds.status, 'pending'))).run();
+      const changed = tx
+        .update(refunds)
+        .set({ status: 'failed' })
+        .where(and(eq(refunds.id, refundId), eq(refunds.status, 'pending')))
+        .run();
       if (changed.changes === 0) return;
       const refund = tx.select().from(refunds).where(eq(refunds.id, refundId)).get()!;
-      audit({ actorUserId: refund.userId, action: 'refund.failed', subjectType: 'payment_attempt', subjectId: refund.attemptId, details: { refundId, code, source: 'api' } }, tx);
+      audit(
+        {
+          actorUserId: refund.userId,
+          action: 'refund.failed',
+          subjectType: 'payment_attempt',
+          subjectId: refund.attemptId,
+          details: { refundId, code, source: 'api' },
+        },
+        tx,
+      );
     },
     { behavior: 'immediate' },
   );
@@ -247,13 +289,25 @@ function objectId(value: string | { id: string } | null | undefined) {
 
 /** The attempt a Stripe charge or payment intent belongs to, or null when it is not Keyed's. */
 export function attemptForStripe(ids: { chargeId?: string | null; paymentIntentId?: string | null }, tx: Pick<Db, 'select'> = getDb()) {
-  const columns = { id: paymentAttempts.id, amount: paymentAttempts.amount, currency: paymentAttempts.currency, invoiceId: paymentAttempts.invoiceId, status: paymentAttempts.status };
+  const columns = {
+    id: paymentAttempts.id,
+    amount: paymentAttempts.amount,
+    currency: paymentAttempts.currency,
+    invoiceId: paymentAttempts.invoiceId,
+    status: paymentAttempts.status,
+  };
   if (ids.chargeId) {
     const byCharge = tx.select(columns).from(paymentAttempts).where(eq(paymentAttempts.stripeChargeId, ids.chargeId)).get();
     if (byCharge) return byCharge;
   }
   if (ids.paymentIntentId) {
-    return tx.select(columns).from(paymentAttempts).where(and(eq(paymentAttempts.stripePaymentIntentId, ids.paymentIntentId), eq(paymentAttempts.status, 'succeeded'))).get() ?? null;
+    return (
+      tx
+        .select(columns)
+        .from(paymentAttempts)
+        .where(and(eq(paymentAttempts.stripePaymentIntentId, ids.paymentIntentId), eq(paymentAttempts.status, 'succeeded')))
+        .get() ?? null
+    );
   }
   return null;
 }
@@ -274,7 +328,16 @@ export function recordStripeRefund(refund: Stripe.Refund, source: RefundSource) 
         if (ours.stripeRefundId === refund.id && ours.status === next) return;
         tx.update(refunds).set({ stripeRefundId: refund.id, status: next }).where(eq(refunds.id, ours.id)).run();
         if (next !== ours.status) {
-          audit({ actorUserId: ours.userId, action: `refund.${next}`, subjectType: 'payment_attempt', subjectId: ours.attemptId, details: { refundId: ours.id, amount: ours.amount, currency: ours.currency, stripeRefund: refund.id, source } }, tx);
+          audit(
+            {
+              actorUserId: ours.userId,
+              action: `refund.${next}`,
+              subjectType: 'payment_attempt',
+              subjectId: ours.attemptId,
+              details: { refundId: ours.id, amount: ours.amount, currency: ours.currency, stripeRefund: refund.id, source },
+            },
+            tx,
+          );
         }
         applyRefundTotals(tx, ours.attemptId);
         return;
@@ -299,7 +362,16 @@ export function recordStripeRefund(refund: Stripe.Refund, source: RefundSource) 
         .get();
       if (!inserted) return;
       consumeGapRows(tx, attempt.id, refund.amount);
-      audit({ actorUserId: null, action: 'refund.recorded', subjectType: 'payment_attempt', subjectId: attempt.id, details: { refundId: inserted.id, amount: refund.amount, currency: attempt.currency, stripeRefund: refund.id, source, outsideKeyed: true } }, tx);
+      audit(
+        {
+          actorUserId: null,
+          action: 'refund.recorded',
+          subjectType: 'payment_attempt',
+          subjectId: attempt.id,
+          details: { refundId: inserted.id, amount: refund.amount, currency: attempt.currency, stripeRefund: refund.id, source, outsideKeyed: true },
+        },
+        tx,
+      );
       applyRefundTotals(tx, attempt.id);
     },
     { behavior: 'immediate' },
@@ -311,7 +383,11 @@ function findRefundRow(tx: Pick<Db, 'select'>, refund: Stripe.Refund) {
   if (byId) return byId;
   const ourId = Number(refund.metadata?.refund_id);
   if (!Number.isSafeInteger(ourId) || ourId < 1) return null;
-  const byMetadata = tx.select().from(refunds).where(and(eq(refunds.id, ourId), isNull(refunds.stripeRefundId))).get();
+  const byMetadata = tx
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.id, ourId), isNull(refunds.stripeRefundId)))
+    .get();
   // Our metadata, but check it: same money on the same charge.
   return byMetadata && byMetadata.amount === refund.amount ? byMetadata : null;
 }
@@ -327,7 +403,14 @@ function consumeGapRows(tx: Tx, attemptId: number, amount: number) {
   const gaps = tx
     .select({ id: refunds.id, amount: refunds.amount })
     .from(refunds)
-    .where(and(eq(refunds.attemptId, attemptId), isNull(refunds.stripeRefundId), like(refunds.idempotencyKey, `${GAP_KEY_PREFIX}%`), eq(refunds.status, 'succeeded')))
+    .where(
+      and(
+        eq(refunds.attemptId, attemptId),
+        isNull(refunds.stripeRefundId),
+        like(refunds.idempotencyKey, `${GAP_KEY_PREFIX}%`),
+        eq(refunds.status, 'succeeded'),
+      ),
+    )
     .orderBy(asc(refunds.id))
     .all();
   let left = amount;
@@ -336,7 +419,11 @@ function consumeGapRows(tx: Tx, attemptId: number, amount: number) {
     const take = Math.min(gap.amount, left);
     left -= take;
     if (take === gap.amount) tx.delete(refunds).where(eq(refunds.id, gap.id)).run();
-    else tx.update(refunds).set({ amount: gap.amount - take }).where(eq(refunds.id, gap.id)).run();
+    else
+      tx.update(refunds)
+        .set({ amount: gap.amount - take })
+        .where(eq(refunds.id, gap.id))
+        .run();
   }
 }
 
@@ -351,12 +438,30 @@ export function recordChargeRefunded(charge: Stripe.Charge) {
       if (gap <= 0) return;
       const inserted = tx
         .insert(refunds)
-        .values({ attemptId: attempt.id, userId: null, idempotencyKey: `${GAP_KEY_PREFIX}${charge.id}:${charge.amount_refunded}`, amount: gap, currency: attempt.currency, reason: null, status: 'succeeded', createdAt: Date.now() })
+        .values({
+          attemptId: attempt.id,
+          userId: null,
+          idempotencyKey: `${GAP_KEY_PREFIX}${charge.id}:${charge.amount_refunded}`,
+          amount: gap,
+          currency: attempt.currency,
+          reason: null,
+          status: 'succeeded',
+          createdAt: Date.now(),
+        })
         .onConflictDoNothing()
         .returning({ id: refunds.id })
         .get();
       if (!inserted) return;
-      audit({ actorUserId: null, action: 'refund.recorded', subjectType: 'payment_attempt', subjectId: attempt.id, details: { refundId: inserted.id, amount: gap, currency: attempt.currency, stripeCharge: charge.id, source: 'webhook', outsideKeyed: true } }, tx);
+      audit(
+        {
+          actorUserId: null,
+          action: 'refund.recorded',
+          subjectType: 'payment_attempt',
+          subjectId: attempt.id,
+          details: { refundId: inserted.id, amount: gap, currency: attempt.currency, stripeCharge: charge.id, source: 'webhook', outsideKeyed: true },
+        },
+        tx,
+      );
       applyRefundTotals(tx, attempt.id);
     },
     { behavior: 'immediate' },
@@ -365,7 +470,11 @@ export function recordChargeRefunded(charge: Stripe.Charge) {
 
 /** The charge's and invoice's refunded amounts are the sum of succeeded refunds; the invoice status follows. */
 function applyRefundTotals(tx: Tx, attemptId: number) {
-  const attempt = tx.select({ amount: paymentAttempts.amount, invoiceId: paymentAttempts.invoiceId }).from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get()!;
+  const attempt = tx
+    .select({ amount: paymentAttempts.amount, invoiceId: paymentAttempts.invoiceId })
+    .from(paymentAttempts)
+    .where(eq(paymentAttempts.id, attemptId))
+    .get()!;
   const refunded = Math.min(
     attempt.amount,
     Number(
@@ -392,7 +501,11 @@ export function recordDispute(dispute: Stripe.Dispute) {
     (tx) => {
       const attempt = attemptForStripe({ chargeId: objectId(dispute.charge), paymentIntentId: objectId(dispute.payment_intent) }, tx);
       if (!attempt) return;
-      const current = tx.select({ disputeId: paymentAttempts.stripeDisputeId, status: paymentAttempts.disputeStatus }).from(paymentAttempts).where(eq(paymentAttempts.id, attempt.id)).get()!;
+      const current = tx
+        .select({ disputeId: paymentAttempts.stripeDisputeId, status: paymentAttempts.disputeStatus })
+        .from(paymentAttempts)
+        .where(eq(paymentAttempts.id, attempt.id))
+        .get()!;
       if (current.disputeId === dispute.id && current.status === dispute.status) return;
       tx.update(paymentAttempts)
         .set({
@@ -405,7 +518,13 @@ export function recordDispute(dispute: Stripe.Dispute) {
         .where(eq(paymentAttempts.id, attempt.id))
         .run();
       audit(
-        { actorUserId: null, action: current.disputeId ? 'charge.dispute_updated' : 'charge.disputed', subjectType: 'payment_attempt', subjectId: attempt.id, details: { dispute: dispute.id, status: dispute.status, reason: dispute.reason, amount: dispute.amount, currency: attempt.currency } },
+        {
+          actorUserId: null,
+          action: current.disputeId ? 'charge.dispute_updated' : 'charge.disputed',
+          subjectType: 'payment_attempt',
+          subjectId: attempt.id,
+          details: { dispute: dispute.id, status: dispute.status, reason: dispute.reason, amount: dispute.amount, currency: attempt.currency },
+        },
         tx,
       );
     },

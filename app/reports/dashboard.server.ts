@@ -1,6 +1,8 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
-import { CURRENCIES, paymentAttempts, refunds, type Currency } from '../../db/schema';
+
 import { getDb } from '~/platform/db.server';
+
+import { CURRENCIES, type Currency, paymentAttempts, refunds } from '../../db/schema';
 
 // The money figures on finance's dashboard: today's and this week's charges, refunds and failures.
 

@@ -1,12 +1,14 @@
 import { and, between, gte, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts, users, type Currency } from '../../db/schema';
+
 import { isAuthenticationRequired } from '~/payments/decline-messages';
 import { getDb } from '~/platform/db.server';
-import { RANGE_PRESETS } from './report-range';
 import { isUtcDay, shiftDay, utcDay } from '~/platform/utc-day';
 import { getSettings } from '~/settings/settings.server';
-import { UPGRADE_SIGNAL_DEFAULTS, evaluateUpgradeSignal, evaluateUpgradeSignalRange, fisherRisePValue, type DailyAuthCounts } from './upgrade-signal.server';
+
+import { type Currency, dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts, users } from '../../db/schema';
+import { RANGE_PRESETS } from './report-range';
+import { type DailyAuthCounts, evaluateUpgradeSignal, evaluateUpgradeSignalRange, fisherRisePValue, UPGRADE_SIGNAL_DEFAULTS } from './upgrade-signal.server';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 366;
@@ -58,7 +60,15 @@ export type DailyPoint = {
   declines: Record<string, number>;
 };
 
-export type BreakdownRow = { value: string; label: string; attempts: number; succeeded: number; failed: number; authRequired: number; successRate: number | null };
+export type BreakdownRow = {
+  value: string;
+  label: string;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  authRequired: number;
+  successRate: number | null;
+};
 
 /** The outcome rows from the rollup, already grouped by day, currency, status and code. */
 function loadOutcomes(from: string, to: string) {
@@ -148,7 +158,10 @@ export function getReport(range: ReportRange) {
     codeTotals.set(code, (codeTotals.get(code) ?? 0) + row.attempts);
   }
   // A stacked chart stays readable with a handful of series: the rest are grouped as "other".
-  const topCodes = [...codeTotals.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_CODES).map(([code]) => code);
+  const topCodes = [...codeTotals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TOP_CODES)
+    .map(([code]) => code);
   if (codeTotals.has('authentication_required') && !topCodes.includes('authentication_required')) topCodes[TOP_CODES - 1] = 'authentication_required';
   const daily = [...days.values()].map((point) => {
     const declines: Record<string, number> = {};
@@ -178,7 +191,14 @@ export function getReport(range: ReportRange) {
     .all();
   const staffIds = [...new Set(breakdownRows.filter((r) => r.dimension === 'staff').map((r) => Number(r.value)))];
   const staffNames = new Map(
-    staffIds.length ? db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, staffIds)).all().map((u) => [String(u.id), u.name]) : [],
+    staffIds.length
+      ? db
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(inArray(users.id, staffIds))
+          .all()
+          .map((u) => [String(u.id), u.name])
+      : [],
   );
   const breakdowns: Record<'country' | 'brand' | 'staff', BreakdownRow[]> = { country: [], brand: [], staff: [] };
   const index = new Map<string, BreakdownRow>();
@@ -186,7 +206,15 @@ export function getReport(range: ReportRange) {
     const id = `${row.dimension}|${row.value}`;
     let entry = index.get(id);
     if (!entry) {
-      entry = { value: row.value, label: row.dimension === 'staff' ? (staffNames.get(row.value) ?? `#${row.value}`) : row.value, attempts: 0, succeeded: 0, failed: 0, authRequired: 0, successRate: null };
+      entry = {
+        value: row.value,
+        label: row.dimension === 'staff' ? (staffNames.get(row.value) ?? `#${row.value}`) : row.value,
+        attempts: 0,
+        succeeded: 0,
+        failed: 0,
+        authRequired: 0,
+        successRate: null,
+      };
       index.set(id, entry);
       breakdowns[row.dimension].push(entry);
     }
@@ -222,10 +250,25 @@ export function getReport(range: ReportRange) {
   }));
 
   const totals = daily.reduce(
-    (t, d) => ({ attempts: t.attempts + d.attempts, succeeded: t.succeeded + d.succeeded, failed: t.failed + d.failed, authRequired: t.authRequired + d.authRequired }),
+    (t, d) => ({
+      attempts: t.attempts + d.attempts,
+      succeeded: t.succeeded + d.succeeded,
+      failed: t.failed + d.failed,
+      authRequired: t.authRequired + d.authRequired,
+    }),
     { attempts: 0, succeeded: 0, failed: 0, authRequired: 0 },
   );
-  return { range, daily, codes: [...topCodes, ...(daily.some((d) => d.declines.other) ? ['other'] : [])], breakdowns, revenue, volume, declinedVolume, totals, thresholdShare };
+  return {
+    range,
+    daily,
+    codes: [...topCodes, ...(daily.some((d) => d.declines.other) ? ['other'] : [])],
+    breakdowns,
+    revenue,
+    volume,
+    declinedVolume,
+    totals,
+    thresholdShare,
+  };
 }
 
 export type StaffOutlier = { userId: number; name: string; attempts: number; declines: number; declineRate: number; teamRate: number; pValue: number };
@@ -256,9 +299,30 @@ export function listStaffDeclineOutliers(now = Date.now()): StaffOutlier[] {
     if (r.declines < OUTLIER_MIN_DECLINES || rest.attempts === 0) return [];
     const pValue = fisherRisePValue({ attempts: r.attempts, authRequired: r.declines }, rest);
     if (pValue >= OUTLIER_ALPHA) return [];
-    return [{ userId: r.userId, attempts: r.attempts, declines: r.declines, declineRate: r.declines / r.attempts, teamRate: rest.authRequired / rest.attempts, pValue }];
+    return [
+      {
+        userId: r.userId,
+        attempts: r.attempts,
+        declines: r.declines,
+        declineRate: r.declines / r.attempts,
+        teamRate: rest.authRequired / rest.attempts,
+        pValue,
+      },
+    ];
   });
   if (outliers.length === 0) return [];
-  const names = new Map(db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, outliers.map((o) => o.userId))).all().map((u) => [u.id, u.name]));
+  const names = new Map(
+    db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(
+        inArray(
+          users.id,
+          outliers.map((o) => o.userId),
+        ),
+      )
+      .all()
+      .map((u) => [u.id, u.name]),
+  );
   return outliers.map((o) => ({ ...o, name: names.get(o.userId) ?? `#${o.userId}` })).sort((a, b) => a.pValue - b.pValue);
 }

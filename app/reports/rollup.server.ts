@@ -1,9 +1,11 @@
 import { and, asc, eq, lt, sql } from 'drizzle-orm';
-import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts } from '../../db/schema';
+
 import { AUTH_REQUIRED_SQL, isAuthenticationRequired } from '~/payments/decline-messages';
-import { utcDay } from '~/platform/utc-day';
 import type { Db } from '~/platform/db.server';
 import { getDb } from '~/platform/db.server';
+import { utcDay } from '~/platform/utc-day';
+
+import { dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts } from '../../db/schema';
 
 type Tx = Pick<Db, 'select' | 'insert'>;
 
@@ -22,7 +24,6 @@ export type SettledAttempt = {
 };
 
 export { utcDay } from '~/platform/utc-day';
-
 
 /** Counts one settled attempt into its day's rows. Call inside the transaction that settles it. */
 export function addToRollup(tx: Tx, attempt: SettledAttempt) {

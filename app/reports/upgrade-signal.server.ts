@@ -74,11 +74,7 @@ export const UPGRADE_SIGNAL_DEFAULTS = {
 } as const satisfies Required<UpgradeSignalOptions>;
 
 /** The signal at the end of `asOf`, with `since`. */
-export function evaluateUpgradeSignal(
-  series: readonly DailyAuthCounts[],
-  asOf: string,
-  options: UpgradeSignalOptions = {},
-): UpgradeSignal {
+export function evaluateUpgradeSignal(series: readonly DailyAuthCounts[], asOf: string, options: UpgradeSignalOptions = {}): UpgradeSignal {
   const settings = resolveOptions(options);
   const asOfIndex = parseDay(asOf);
   const points = evaluateDays(series, asOfIndex - settings.sinceLookbackDays + 1, asOfIndex, settings);
@@ -142,12 +138,7 @@ function decide(window: PeriodCounts, baseline: PeriodCounts, settings: Settings
   const enoughFailures = window.authRequired >= settings.minFailures && window.authRequired > 0;
   // p < alpha already implies the window share is the higher one; saying so keeps "rise" literal.
   const rise =
-    enoughFailures &&
-    pValue !== null &&
-    pValue < settings.alpha &&
-    window.share !== null &&
-    baseline.share !== null &&
-    window.share > baseline.share;
+    enoughFailures && pValue !== null && pValue < settings.alpha && window.share !== null && baseline.share !== null && window.share > baseline.share;
   // Comparing the correctly rounded quotient with the threshold (not failures with threshold × attempts)
   // keeps exact ties such as 7 in 100 against 0.07 from flipping on floating-point noise.
   const aboveThreshold = enoughFailures && window.share !== null && window.share >= settings.thresholdShare;
@@ -160,10 +151,7 @@ function decide(window: PeriodCounts, baseline: PeriodCounts, settings: Settings
  * P(X >= window.authRequired) for X ~ Hypergeometric(total attempts, total failures, window attempts),
  * i.e. how often the window would hold this many of all the failures if both periods shared one rate.
  */
-export function fisherRisePValue(
-  window: { attempts: number; authRequired: number },
-  baseline: { attempts: number; authRequired: number },
-): number {
+export function fisherRisePValue(window: { attempts: number; authRequired: number }, baseline: { attempts: number; authRequired: number }): number {
   for (const period of [window, baseline]) validateCounts(period.attempts, period.authRequired, 'period');
   const population = window.attempts + baseline.attempts;
   const successes = window.authRequired + baseline.authRequired;
@@ -276,7 +264,11 @@ function resolveOptions(options: UpgradeSignalOptions): Settings {
   if (!(thresholdShare > 0 && thresholdShare <= 1)) throw new RangeError(`thresholdShare must be in (0, 1], got ${thresholdShare}.`);
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be in (0, 1), got ${alpha}.`);
   if (!Number.isSafeInteger(minFailures) || minFailures < 0) throw new RangeError(`minFailures must be a non-negative integer, got ${minFailures}.`);
-  for (const [name, days] of [['windowDays', windowDays], ['baselineDays', baselineDays], ['sinceLookbackDays', sinceLookbackDays]] as const) {
+  for (const [name, days] of [
+    ['windowDays', windowDays],
+    ['baselineDays', baselineDays],
+    ['sinceLookbackDays', sinceLookbackDays],
+  ] as const) {
     if (!Number.isSafeInteger(days) || days < 1 || days > 3660) throw new RangeError(`${name} must be a whole number of days from 1 to 3660, got ${days}.`);
   }
   return settings;

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
+
 import { getUser } from '~/platform/auth.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {

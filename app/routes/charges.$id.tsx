@@ -1,27 +1,28 @@
+import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+
+import { getChargeDetail } from '~/charges/history.server';
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/platform/auth.server';
-import { audit, clientIp } from '~/platform/audit.server';
 import { failureMessageKey } from '~/payments/decline-messages';
+import { reconcileAttempt } from '~/payments/reconciler.server';
+import { audit, clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
-import { getChargeDetail } from '~/charges/history.server';
-import { REFUND_REASONS } from '~/refunds/refund-reasons';
-import { REFUND_KEY_PATTERN, newRefundKey, refundCharge, type RefundRefusal } from '~/refunds/refunds.server';
-import { formatMoney, parseAmount } from '~/platform/money';
-import { z } from 'zod';
-import { parseWithZod } from '@conform-to/zod';
-import type { TFunction } from 'i18next';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
-import { pageTitle } from '~/components/page-title';
+import { formatMoney, parseAmount } from '~/platform/money';
 import { can } from '~/platform/permissions';
-import { reconcileAttempt } from '~/payments/reconciler.server';
 import { redirectWithToast } from '~/platform/toast.server';
+import { REFUND_REASONS } from '~/refunds/refund-reasons';
+import { newRefundKey, REFUND_KEY_PATTERN, refundCharge, type RefundRefusal } from '~/refunds/refunds.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charge');
 
@@ -99,7 +100,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const status = await reconcileAttempt(id);
   audit({ actorUserId: user.id, action: 'charge.check_requested', subjectType: 'payment_attempt', subjectId: id, ip: clientIp(request) });
   const settled = status !== 'pending' && status !== 'unknown';
-  return redirectWithToast(request, `/charges/${id}`, { kind: settled ? 'success' : 'info', message: settled ? t('payment.checkSettled') : t('payment.checkPending') });
+  return redirectWithToast(request, `/charges/${id}`, {
+    kind: settled ? 'success' : 'info',
+    message: settled ? t('payment.checkSettled') : t('payment.checkPending'),
+  });
 }
 
 async function refundAction(request: Request, idParam: string | undefined, form: FormData) {
@@ -120,7 +124,10 @@ async function refundAction(request: Request, idParam: string | undefined, form:
     return json({ error: t(REFUSAL_KEYS[result.reason], params), fieldErrors: {} }, { status: result.status });
   }
   const message = result.status === 'succeeded' ? 'refundForm.done' : 'refundForm.pending';
-  return redirectWithToast(request, `/charges/${id}`, { kind: 'success', message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }) });
+  return redirectWithToast(request, `/charges/${id}`, {
+    kind: 'success',
+    message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }),
+  });
 }
 
 export default function ChargePage() {
@@ -156,12 +163,31 @@ export default function ChargePage() {
           </Form>
         ) : null}
       </div>
-      {actionData?.error ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">{actionData.error}</p> : null}
-      {refund ? <RefundForm refundKey={refund.key} remaining={charge.refundableAmount} currency={charge.currency} fieldErrors={(actionData && 'fieldErrors' in actionData ? actionData.fieldErrors : {}) as Record<string, string[]>} /> : null}
-      {charge.needsAttentionAt ? <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">{t('payment.needsAttention')}</p> : null}
+      {actionData?.error ? (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
+          {actionData.error}
+        </p>
+      ) : null}
+      {refund ? (
+        <RefundForm
+          refundKey={refund.key}
+          remaining={charge.refundableAmount}
+          currency={charge.currency}
+          fieldErrors={(actionData && 'fieldErrors' in actionData ? actionData.fieldErrors : {}) as Record<string, string[]>}
+        />
+      ) : null}
+      {charge.needsAttentionAt ? (
+        <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
+          {t('payment.needsAttention')}
+        </p>
+      ) : null}
       {charge.stripeDisputeId ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200" data-testid="dispute">
-          {t('payment.disputed', { reason: charge.disputeReason ?? '—', amount: format.money(charge.disputeAmount ?? charge.amount, charge.currency), date: charge.disputedAt ? format.dateTime(charge.disputedAt) : '—' })}
+          {t('payment.disputed', {
+            reason: charge.disputeReason ?? '—',
+            amount: format.money(charge.disputeAmount ?? charge.amount, charge.currency),
+            date: charge.disputedAt ? format.dateTime(charge.disputedAt) : '—',
+          })}
         </p>
       ) : null}
       {messageKey ? (
@@ -172,7 +198,9 @@ export default function ChargePage() {
           <p className="mt-1 text-red-950">{t(messageKey, { countries: allowedCountries })}</p>
           <p className="mt-2 text-red-900">
             {[charge.failureCode, charge.declineCode].filter(Boolean).map((code) => (
-              <code key={code} className="mr-1 rounded bg-white/70 px-1">{code}</code>
+              <code key={code} className="mr-1 rounded bg-white/70 px-1">
+                {code}
+              </code>
             ))}
             {charge.failureMessage ? <span className="ml-1">{charge.failureMessage}</span> : null}
           </p>
@@ -181,34 +209,58 @@ export default function ChargePage() {
 
       <div className="grid gap-5 md:grid-cols-2">
         <section className="card" aria-labelledby="payment-title">
-          <h2 id="payment-title" className="mb-2 font-semibold">{t('payment.payment')}</h2>
+          <h2 id="payment-title" className="mb-2 font-semibold">
+            {t('payment.payment')}
+          </h2>
           <dl className="divide-y divide-slate-100">
             {row(t('invoices.amount'), format.money(charge.amount, charge.currency))}
             {row(t('payment.refunded'), format.money(charge.amountRefunded, charge.currency))}
             {row(t('payment.created'), format.dateTime(charge.createdAt))}
             {row(t('payment.settled'), charge.settledAt ? format.dateTime(charge.settledAt) : '—')}
             {row(t('payment.keyedBy'), keyedBy.name)}
-            {row(t('invoices.number'), <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">{invoice.number}</Link>)}
+            {row(
+              t('invoices.number'),
+              <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">
+                {invoice.number}
+              </Link>,
+            )}
             {row(t('invoices.customer'), invoice.customerName)}
             {charge.receiptEmail ? row(t('payment.receiptEmail'), charge.receiptEmail) : null}
           </dl>
         </section>
         <section className="card" aria-labelledby="card-title">
-          <h2 id="card-title" className="mb-2 font-semibold">{t('terminal.card')}</h2>
+          <h2 id="card-title" className="mb-2 font-semibold">
+            {t('terminal.card')}
+          </h2>
           <dl className="divide-y divide-slate-100">
             {row(t('charges.brand'), charge.cardBrand ?? '—')}
             {row(t('charges.last4'), charge.cardLast4 ?? '—')}
             {row(t('payment.expiry'), exp)}
             {row(t('payment.country'), charge.cardCountry ?? '—')}
             {row(t('payment.funding'), charge.cardFunding ?? '—')}
-            {row(t('terminal.paymentIntent'), charge.stripePaymentIntentId ? (links.paymentIntent ? <a href={links.paymentIntent} target="_blank" rel="noreferrer" className="text-indigo-700 underline"><code className="text-xs">{charge.stripePaymentIntentId}</code></a> : <code className="text-xs">{charge.stripePaymentIntentId}</code>) : '—')}
+            {row(
+              t('terminal.paymentIntent'),
+              charge.stripePaymentIntentId ? (
+                links.paymentIntent ? (
+                  <a href={links.paymentIntent} target="_blank" rel="noreferrer" className="text-indigo-700 underline">
+                    <code className="text-xs">{charge.stripePaymentIntentId}</code>
+                  </a>
+                ) : (
+                  <code className="text-xs">{charge.stripePaymentIntentId}</code>
+                )
+              ) : (
+                '—'
+              ),
+            )}
             {row(t('payment.chargeId'), charge.stripeChargeId ? <code className="text-xs">{charge.stripeChargeId}</code> : '—')}
           </dl>
         </section>
       </div>
 
       <section className="card" aria-labelledby="refunds-title">
-        <h2 id="refunds-title" className="mb-2 font-semibold">{t('payment.refunds')}</h2>
+        <h2 id="refunds-title" className="mb-2 font-semibold">
+          {t('payment.refunds')}
+        </h2>
         {refunds.length === 0 ? (
           <p className="text-sm text-slate-600">{t('payment.noRefunds')}</p>
         ) : (
@@ -227,7 +279,9 @@ export default function ChargePage() {
       </section>
 
       <section className="card" aria-labelledby="timeline-title">
-        <h2 id="timeline-title" className="mb-2 font-semibold">{t('payment.timeline')}</h2>
+        <h2 id="timeline-title" className="mb-2 font-semibold">
+          {t('payment.timeline')}
+        </h2>
         <ol className="space-y-2 text-sm" data-testid="timeline">
           {timeline.map((entry, i) => (
             <li key={i} className="flex flex-wrap gap-3">
@@ -243,33 +297,72 @@ export default function ChargePage() {
   );
 }
 
-function RefundForm({ refundKey, remaining, currency, fieldErrors }: { refundKey: string; remaining: number; currency: string; fieldErrors: Record<string, string[]> }) {
+function RefundForm({
+  refundKey,
+  remaining,
+  currency,
+  fieldErrors,
+}: {
+  refundKey: string;
+  remaining: number;
+  currency: string;
+  fieldErrors: Record<string, string[]>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const navigation = useNavigation();
   const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refund';
   return (
     <section className="card" aria-labelledby="refund-title">
-      <h2 id="refund-title" className="font-semibold">{t('refundForm.title')}</h2>
+      <h2 id="refund-title" className="font-semibold">
+        {t('refundForm.title')}
+      </h2>
       <p className="mt-1 text-sm text-slate-600">{t('refundForm.remaining', { amount: format.money(remaining, currency) })}</p>
       <Form method="post" className="mt-3 flex flex-wrap items-end gap-3">
         <input type="hidden" name="intent" value="refund" />
         <input type="hidden" name="idempotencyKey" value={refundKey} />
         <div>
-          <label htmlFor="refund-amount" className="field-label">{t('refundForm.amount')}</label>
-          <input id="refund-amount" name="amount" inputMode="decimal" placeholder={t('refundForm.amountPlaceholder')} className="field-input" aria-invalid={fieldErrors.amount ? true : undefined} aria-describedby="refund-amount-error" />
-          <p id="refund-amount-error" className="field-error">{fieldErrors.amount?.[0]}</p>
+          <label htmlFor="refund-amount" className="field-label">
+            {t('refundForm.amount')}
+          </label>
+          <input
+            id="refund-amount"
+            name="amount"
+            inputMode="decimal"
+            placeholder={t('refundForm.amountPlaceholder')}
+            className="field-input"
+            aria-invalid={fieldErrors.amount ? true : undefined}
+            aria-describedby="refund-amount-error"
+          />
+          <p id="refund-amount-error" className="field-error">
+            {fieldErrors.amount?.[0]}
+          </p>
         </div>
         <div>
-          <label htmlFor="refund-reason" className="field-label">{t('refundForm.reason')}</label>
-          <select id="refund-reason" name="reason" defaultValue="requested_by_customer" className="field-input" aria-invalid={fieldErrors.reason ? true : undefined} aria-describedby="refund-reason-error">
+          <label htmlFor="refund-reason" className="field-label">
+            {t('refundForm.reason')}
+          </label>
+          <select
+            id="refund-reason"
+            name="reason"
+            defaultValue="requested_by_customer"
+            className="field-input"
+            aria-invalid={fieldErrors.reason ? true : undefined}
+            aria-describedby="refund-reason-error"
+          >
             {REFUND_REASONS.map((reason) => (
-              <option key={reason} value={reason}>{t(REASON_KEYS[reason])}</option>
+              <option key={reason} value={reason}>
+                {t(REASON_KEYS[reason])}
+              </option>
             ))}
           </select>
-          <p id="refund-reason-error" className="field-error">{fieldErrors.reason?.[0]}</p>
+          <p id="refund-reason-error" className="field-error">
+            {fieldErrors.reason?.[0]}
+          </p>
         </div>
-        <button type="submit" className="btn-danger mb-6" disabled={busy}>{busy ? t('refundForm.refunding') : t('refundForm.submit')}</button>
+        <button type="submit" className="btn-danger mb-6" disabled={busy}>
+          {busy ? t('refundForm.refunding') : t('refundForm.submit')}
+        </button>
       </Form>
     </section>
   );

@@ -2,17 +2,19 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { ATTEMPT_STATUSES } from '../../db/schema';
+
+import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
+import { chargeFilterToSearchParams, chargeTotals, listCharges, parseChargeFilter } from '~/charges/history.server';
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
 import { requirePermission } from '~/platform/auth.server';
-import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
-import { chargeFilterToSearchParams, chargeTotals, listCharges, parseChargeFilter } from '~/charges/history.server';
-import { pageTitle } from '~/components/page-title';
 import { can } from '~/platform/permissions';
 import { listUsers } from '~/users/users.server';
+
+import { ATTEMPT_STATUSES } from '../../db/schema';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charges');
 
@@ -162,7 +164,9 @@ export default function ChargesPage() {
         {field('last4', t('charges.last4'), <input inputMode="numeric" maxLength={4} {...inputProps('last4')} />)}
         {field('min', t('charges.min'), <input inputMode="decimal" placeholder={t('charges.amountPlaceholder')} {...inputProps('min')} />)}
         {field('max', t('charges.max'), <input inputMode="decimal" placeholder={t('charges.amountPlaceholder')} {...inputProps('max')} />)}
-        <div className="sm:col-span-2">{field('q', t('charges.search'), <input type="search" placeholder={t('charges.searchPlaceholder')} {...inputProps('q')} />)}</div>
+        <div className="sm:col-span-2">
+          {field('q', t('charges.search'), <input type="search" placeholder={t('charges.searchPlaceholder')} {...inputProps('q')} />)}
+        </div>
         <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-6">
           <button type="submit" className="btn-primary">
             {t('charges.apply')}
@@ -187,7 +191,11 @@ export default function ChargesPage() {
               <dt className="text-slate-600">{t('charges.volume', { currency: c.currency.toUpperCase() })}</dt>
               <dd className="text-lg font-semibold tabular-nums">
                 {format.money(c.succeededAmount, c.currency)}
-                {c.refundedAmount > 0 ? <span className="ml-2 text-sm font-normal text-slate-700">{t('charges.refundedTotal', { amount: format.money(c.refundedAmount, c.currency) })}</span> : null}
+                {c.refundedAmount > 0 ? (
+                  <span className="ml-2 text-sm font-normal text-slate-700">
+                    {t('charges.refundedTotal', { amount: format.money(c.refundedAmount, c.currency) })}
+                  </span>
+                ) : null}
               </dd>
             </div>
           ))}
@@ -198,14 +206,30 @@ export default function ChargesPage() {
       <DataTable caption={t('charges.caption')}>
         <thead className="bg-slate-50">
           <tr>
-            <th scope="col" className="table-head">{t('charges.when')}</th>
-            <th scope="col" className="table-head">{t('invoices.number')}</th>
-            <th scope="col" className="table-head">{t('invoices.customer')}</th>
-            <th scope="col" className="table-head text-right">{t('invoices.amount')}</th>
-            <th scope="col" className="table-head">{t('invoices.status')}</th>
-            <th scope="col" className="table-head">{t('terminal.card')}</th>
-            <th scope="col" className="table-head">{t('charges.code')}</th>
-            <th scope="col" className="table-head">{t('charges.staff')}</th>
+            <th scope="col" className="table-head">
+              {t('charges.when')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.number')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.customer')}
+            </th>
+            <th scope="col" className="table-head text-right">
+              {t('invoices.amount')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.status')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('terminal.card')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('charges.code')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('charges.staff')}
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -220,14 +244,18 @@ export default function ChargesPage() {
               <td className="table-cell">{row.customerName}</td>
               <td className="table-cell text-right tabular-nums">
                 {format.money(row.amount, row.currency)}
-                {row.amountRefunded > 0 ? <div className="text-xs text-slate-600">{t('charges.refundedTotal', { amount: format.money(row.amountRefunded, row.currency) })}</div> : null}
+                {row.amountRefunded > 0 ? (
+                  <div className="text-xs text-slate-600">{t('charges.refundedTotal', { amount: format.money(row.amountRefunded, row.currency) })}</div>
+                ) : null}
               </td>
               <td className="table-cell">
                 <StatusBadge status={row.status} />
                 {row.disputed ? <span className="ml-1 text-xs font-semibold text-red-800">{t('charges.disputed')}</span> : null}
               </td>
               <td className="table-cell">{row.cardBrand ? `${row.cardBrand} ···· ${row.cardLast4}` : '—'}</td>
-              <td className="table-cell">{row.declineCode ?? row.failureCode ? <code className="text-xs">{row.declineCode ?? row.failureCode}</code> : null}</td>
+              <td className="table-cell">
+                {(row.declineCode ?? row.failureCode) ? <code className="text-xs">{row.declineCode ?? row.failureCode}</code> : null}
+              </td>
               <td className="table-cell">{row.staffName}</td>
             </tr>
           ))}

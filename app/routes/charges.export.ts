@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { requirePermission } from '~/platform/auth.server';
-import { clientIp } from '~/platform/audit.server';
+
 import { chargesCsvResponse } from '~/charges/export-csv.server';
 import { parseChargeFilter } from '~/charges/history.server';
+import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
 
 /** The CSV of exactly the rows the same URL's filter shows on /charges, streamed. */
 export async function loader({ request }: LoaderFunctionArgs) {

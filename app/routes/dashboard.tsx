@@ -2,15 +2,16 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+
 import { ErrorPage } from '~/components/error-page';
-import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/platform/auth.server';
+import { pageTitle } from '~/components/page-title';
 import { UpgradeBanner } from '~/components/upgrade-banner';
+import { useFormat } from '~/components/use-format';
 import { countInvoicesByStatus } from '~/invoices/invoices.server';
+import { requirePermission } from '~/platform/auth.server';
+import { can } from '~/platform/permissions';
 import { financeSummary } from '~/reports/dashboard.server';
 import { getUpgradeSignal } from '~/reports/reports.server';
-import { pageTitle } from '~/components/page-title';
-import { can } from '~/platform/permissions';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.dashboard');
 
@@ -38,8 +39,15 @@ export default function Dashboard() {
       {signal ? <UpgradeBanner signal={signal} /> : null}
       {finance ? (
         <section aria-labelledby="money-title" className="grid gap-4 sm:grid-cols-2" data-testid="finance-summary">
-          <h2 id="money-title" className="sr-only">{t('dashboard.money')}</h2>
-          {([['today', t('dashboard.today'), finance.today], ['week', t('dashboard.week'), finance.week]] as const).map(([key, label, figures]) => (
+          <h2 id="money-title" className="sr-only">
+            {t('dashboard.money')}
+          </h2>
+          {(
+            [
+              ['today', t('dashboard.today'), finance.today],
+              ['week', t('dashboard.week'), finance.week],
+            ] as const
+          ).map(([key, label, figures]) => (
             <div key={key} className="card">
               <h3 className="text-sm font-medium text-slate-600">{label}</h3>
               {figures.length === 0 ? <p className="mt-1 text-sm text-slate-600">{t('dashboard.noCharges')}</p> : null}
@@ -47,11 +55,18 @@ export default function Dashboard() {
                 {figures.map((f) => (
                   <li key={f.currency}>
                     <span className="text-lg font-semibold tabular-nums">{format.money(f.volume, f.currency)}</span>{' '}
-                    {t('dashboard.figures', { succeeded: format.number(f.succeeded), refunded: format.money(f.refunded, f.currency), failures: format.number(f.failures) })}
+                    {t('dashboard.figures', {
+                      succeeded: format.number(f.succeeded),
+                      refunded: format.money(f.refunded, f.currency),
+                      failures: format.number(f.failures),
+                    })}
                   </li>
                 ))}
               </ul>
-              <Link to={`/charges?from=${new Date(key === 'today' ? finance.since.today : finance.since.week).toISOString().slice(0, 10)}`} className="mt-2 inline-block text-sm text-indigo-700 hover:underline">
+              <Link
+                to={`/charges?from=${new Date(key === 'today' ? finance.since.today : finance.since.week).toISOString().slice(0, 10)}`}
+                className="mt-2 inline-block text-sm text-indigo-700 hover:underline"
+              >
                 {t('dashboard.seeCharges')}
               </Link>
             </div>

@@ -1,4 +1,5 @@
 import { json } from '@remix-run/node';
+
 import { getSqlite } from '~/platform/db.server';
 
 export function loader() {

@@ -2,15 +2,16 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/platform/auth.server';
+import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices/invoices.server';
 import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
-import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices/invoices.server';
-import { pageTitle } from '~/components/page-title';
 import { can } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
 
@@ -67,7 +68,12 @@ export default function InvoicePage() {
             </a>
           ) : null}
           {canVoid ? (
-            <Form method="post" onSubmit={(event) => { if (!confirm(t('invoice.voidConfirm', { number: invoice.number }))) event.preventDefault(); }}>
+            <Form
+              method="post"
+              onSubmit={(event) => {
+                if (!confirm(t('invoice.voidConfirm', { number: invoice.number }))) event.preventDefault();
+              }}
+            >
               <input type="hidden" name="intent" value="void" />
               <button type="submit" className="btn-danger" disabled={navigation.state !== 'idle'}>
                 {t('invoice.void')}
@@ -85,7 +91,9 @@ export default function InvoicePage() {
         <div>
           <dt className="text-sm text-slate-600">{t('invoices.amount')}</dt>
           <dd className="text-xl font-semibold tabular-nums">{format.money(invoice.amount, invoice.currency)}</dd>
-          {invoice.amountRefunded > 0 ? <dd className="text-sm text-slate-700">{t('invoice.refunded', { amount: format.money(invoice.amountRefunded, invoice.currency) })}</dd> : null}
+          {invoice.amountRefunded > 0 ? (
+            <dd className="text-sm text-slate-700">{t('invoice.refunded', { amount: format.money(invoice.amountRefunded, invoice.currency) })}</dd>
+          ) : null}
         </div>
         <div>
           <dt className="text-sm text-slate-600">{t('invoices.customer')}</dt>
@@ -126,7 +134,11 @@ export default function InvoicePage() {
               <li key={attempt.id} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
                 <StatusBadge status={attempt.status} />
                 <span className="tabular-nums">{format.money(attempt.amount, attempt.currency)}</span>
-                {attempt.cardBrand ? <span>{attempt.cardBrand} ···· {attempt.cardLast4}</span> : null}
+                {attempt.cardBrand ? (
+                  <span>
+                    {attempt.cardBrand} ···· {attempt.cardLast4}
+                  </span>
+                ) : null}
                 {attempt.declineCode || attempt.failureCode ? (
                   <code className="rounded bg-slate-100 px-1 text-xs">{attempt.declineCode ?? attempt.failureCode}</code>
                 ) : null}

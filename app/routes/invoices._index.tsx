@@ -2,15 +2,17 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { INVOICE_STATUSES } from '../../db/schema';
+
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/platform/auth.server';
 import { listInvoices, parseInvoiceFilter } from '~/invoices/invoices.server';
-import { pageTitle } from '~/components/page-title';
+import { requirePermission } from '~/platform/auth.server';
 import { can } from '~/platform/permissions';
+
+import { INVOICE_STATUSES } from '../../db/schema';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.invoices');
 
@@ -70,54 +72,76 @@ export default function InvoicesPage() {
         </button>
       </Form>
       <DataTable caption={t('invoices.caption')}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className="table-head">{t('invoices.number')}</th>
-              <th scope="col" className="table-head">{t('invoices.customer')}</th>
-              <th scope="col" className="table-head text-right">{t('invoices.amount')}</th>
-              <th scope="col" className="table-head">{t('invoices.status')}</th>
-              <th scope="col" className="table-head">{t('invoices.created')}</th>
-              <th scope="col" className="table-head"><span className="sr-only">{t('invoices.actions')}</span></th>
+        <thead className="bg-slate-50">
+          <tr>
+            <th scope="col" className="table-head">
+              {t('invoices.number')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.customer')}
+            </th>
+            <th scope="col" className="table-head text-right">
+              {t('invoices.amount')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.status')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.created')}
+            </th>
+            <th scope="col" className="table-head">
+              <span className="sr-only">{t('invoices.actions')}</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((invoice) => (
+            <tr key={invoice.id}>
+              <td className="table-cell font-medium">
+                <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">
+                  {invoice.number}
+                </Link>
+              </td>
+              <td className="table-cell">
+                <div>{invoice.customerName}</div>
+                {invoice.customerEmail ? <div className="text-xs text-slate-600">{invoice.customerEmail}</div> : null}
+              </td>
+              <td className="table-cell text-right tabular-nums">{format.money(invoice.amount, invoice.currency)}</td>
+              <td className="table-cell">
+                <StatusBadge status={invoice.status} />
+              </td>
+              <td className="table-cell">{format.date(invoice.createdAt)}</td>
+              <td className="table-cell text-right">
+                {canCharge && invoice.status === 'open' ? (
+                  <a href={`/terminal?invoice=${invoice.id}`} className="btn-secondary py-1" aria-label={t('invoices.chargeLabel', { number: invoice.number })}>
+                    {t('invoices.charge')}
+                  </a>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {rows.map((invoice) => (
-              <tr key={invoice.id}>
-                <td className="table-cell font-medium">
-                  <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">
-                    {invoice.number}
-                  </Link>
-                </td>
-                <td className="table-cell">
-                  <div>{invoice.customerName}</div>
-                  {invoice.customerEmail ? <div className="text-xs text-slate-600">{invoice.customerEmail}</div> : null}
-                </td>
-                <td className="table-cell text-right tabular-nums">{format.money(invoice.amount, invoice.currency)}</td>
-                <td className="table-cell"><StatusBadge status={invoice.status} /></td>
-                <td className="table-cell">{format.date(invoice.createdAt)}</td>
-                <td className="table-cell text-right">
-                  {canCharge && invoice.status === 'open' ? (
-                    <a href={`/terminal?invoice=${invoice.id}`} className="btn-secondary py-1" aria-label={t('invoices.chargeLabel', { number: invoice.number })}>
-                      {t('invoices.charge')}
-                    </a>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-600">
-                  {t('invoices.noMatch')}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
+          ))}
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="px-3 py-8 text-center text-sm text-slate-600">
+                {t('invoices.noMatch')}
+              </td>
+            </tr>
+          ) : null}
+        </tbody>
       </DataTable>
       <nav aria-label={t('invoices.pagination')} className="flex items-center justify-between text-sm text-slate-700">
         <p>{t('invoices.pageSummary', { count: total, total: format.number(total), page, pageCount })}</p>
         <div className="flex gap-2">
-          {page > 1 ? <Link to={pageLink(page - 1)} className="btn-secondary" rel="prev">{t('invoices.previous')}</Link> : null}
-          {page < pageCount ? <Link to={pageLink(page + 1)} className="btn-secondary" rel="next">{t('invoices.next')}</Link> : null}
+          {page > 1 ? (
+            <Link to={pageLink(page - 1)} className="btn-secondary" rel="prev">
+              {t('invoices.previous')}
+            </Link>
+          ) : null}
+          {page < pageCount ? (
+            <Link to={pageLink(page + 1)} className="btn-secondary" rel="next">
+              {t('invoices.next')}
+            </Link>
+          ) : null}
         </div>
       </nav>
     </div>

@@ -1,16 +1,17 @@
-import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm, type FieldMetadata } from '@conform-to/react';
+import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/platform/auth.server';
-import { clientIp } from '~/platform/audit.server';
-import { getT } from '~/platform/i18n.server';
+import { pageTitle } from '~/components/page-title';
 import { invoiceFormSchema } from '~/invoices/invoice-form';
 import { createInvoice } from '~/invoices/invoices.server';
-import { pageTitle } from '~/components/page-title';
+import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
+import { getT } from '~/platform/i18n.server';
 import { redirectWithToast } from '~/platform/toast.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.newInvoice');
@@ -77,7 +78,12 @@ export default function NewInvoicePage() {
             <label htmlFor={fields.amount.id} className="field-label">
               {t('invoiceForm.amount')}
             </label>
-            <input {...getInputProps(fields.amount, { type: 'text' })} inputMode="decimal" placeholder={t('invoiceForm.amountPlaceholder')} className="field-input" />
+            <input
+              {...getInputProps(fields.amount, { type: 'text' })}
+              inputMode="decimal"
+              placeholder={t('invoiceForm.amountPlaceholder')}
+              className="field-input"
+            />
             <p id={fields.amount.errorId} className="field-error">
               {fields.amount.errors?.[0]}
             </p>

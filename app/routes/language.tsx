@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
+
 import { getUser, safeRedirect } from '~/platform/auth.server';
 import { isLocale } from '~/platform/i18n';
 import { localeCookie } from '~/platform/i18n.server';

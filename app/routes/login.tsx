@@ -6,17 +6,22 @@ import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } fr
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { getUser, login, safeRedirect } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
 import { getT } from '~/platform/i18n.server';
-import { pageTitle } from '~/components/page-title';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
 
 function loginFormSchema(t: TFunction) {
   return z.object({
-    email: z.string({ required_error: t('validation.email') }).trim().max(254).email(t('validation.email')),
+    email: z
+      .string({ required_error: t('validation.email') })
+      .trim()
+      .max(254)
+      .email(t('validation.email')),
     password: z.string({ required_error: t('validation.password.required') }).max(128, t('login.invalid')),
     redirectTo: z.string().optional(),
   });
@@ -76,6 +81,8 @@ export default function LoginPage() {
             <label htmlFor={fields.email.id} className="field-label">
               {t('login.email')}
             </label>
+            {/* The page has one task, so the cursor starts where it begins. */}
+            {/* eslint-disable-next-line jsx-a11y/no-autofocus */}
             <input {...getInputProps(fields.email, { type: 'email' })} autoComplete="username" className="field-input" autoFocus />
             <p id={fields.email.errorId} className="field-error">
               {fields.email.errors?.[0]}

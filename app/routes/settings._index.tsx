@@ -6,14 +6,15 @@ import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/re
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/platform/auth.server';
+import { pageTitle } from '~/components/page-title';
 import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { minorToDecimal, parseAmount } from '~/platform/money';
-import { pageTitle } from '~/components/page-title';
-import { getSettings, updateSetting } from '~/settings/settings.server';
 import { redirectWithToast } from '~/platform/toast.server';
+import { getSettings, updateSetting } from '~/settings/settings.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.settings');
 
@@ -55,8 +56,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
   const actor = { id: user.id, ip: clientIp(request) };
   const current = getSettings();
-  if (current.upgrade_threshold_share !== submission.value.upgradeThresholdPercent) updateSetting('upgrade_threshold_share', submission.value.upgradeThresholdPercent, actor);
-  if (current.refund_approval_threshold !== submission.value.refundApprovalThreshold) updateSetting('refund_approval_threshold', submission.value.refundApprovalThreshold, actor);
+  if (current.upgrade_threshold_share !== submission.value.upgradeThresholdPercent)
+    updateSetting('upgrade_threshold_share', submission.value.upgradeThresholdPercent, actor);
+  if (current.refund_approval_threshold !== submission.value.refundApprovalThreshold)
+    updateSetting('refund_approval_threshold', submission.value.refundApprovalThreshold, actor);
   return redirectWithToast(request, '/settings', { kind: 'success', message: t('settings.saved') });
 }
 
@@ -67,9 +70,13 @@ export default function SettingsPage() {
   const { t, i18n } = useTranslation();
   const [form, fields] = useForm({
     lastResult,
-    defaultValue: i18n.language === 'fr-CA'
-      ? { upgradeThresholdPercent: defaults.upgradeThresholdPercent.replace('.', ','), refundApprovalThreshold: defaults.refundApprovalThreshold.replace('.', ',') }
-      : defaults,
+    defaultValue:
+      i18n.language === 'fr-CA'
+        ? {
+            upgradeThresholdPercent: defaults.upgradeThresholdPercent.replace('.', ','),
+            refundApprovalThreshold: defaults.refundApprovalThreshold.replace('.', ','),
+          }
+        : defaults,
     shouldValidate: 'onBlur',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: settingsFormSchema({ t, locale: i18n.language }) }),
   });
@@ -78,18 +85,28 @@ export default function SettingsPage() {
       <h1 className="text-2xl font-bold tracking-tight">{t('nav.settings')}</h1>
       <Form method="post" className="card space-y-5" {...getFormProps(form)}>
         <div>
-          <label htmlFor={fields.upgradeThresholdPercent.id} className="field-label">{t('settings.threshold')}</label>
+          <label htmlFor={fields.upgradeThresholdPercent.id} className="field-label">
+            {t('settings.threshold')}
+          </label>
           <input {...getInputProps(fields.upgradeThresholdPercent, { type: 'text' })} inputMode="decimal" className="field-input" />
           <p className="mt-1 text-sm text-slate-600">{t('settings.thresholdHelp')}</p>
-          <p id={fields.upgradeThresholdPercent.errorId} className="field-error">{fields.upgradeThresholdPercent.errors?.[0]}</p>
+          <p id={fields.upgradeThresholdPercent.errorId} className="field-error">
+            {fields.upgradeThresholdPercent.errors?.[0]}
+          </p>
         </div>
         <div>
-          <label htmlFor={fields.refundApprovalThreshold.id} className="field-label">{t('settings.refund')}</label>
+          <label htmlFor={fields.refundApprovalThreshold.id} className="field-label">
+            {t('settings.refund')}
+          </label>
           <input {...getInputProps(fields.refundApprovalThreshold, { type: 'text' })} inputMode="decimal" className="field-input" />
           <p className="mt-1 text-sm text-slate-600">{t('settings.refundHelp')}</p>
-          <p id={fields.refundApprovalThreshold.errorId} className="field-error">{fields.refundApprovalThreshold.errors?.[0]}</p>
+          <p id={fields.refundApprovalThreshold.errorId} className="field-error">
+            {fields.refundApprovalThreshold.errors?.[0]}
+          </p>
         </div>
-        <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>{t('settings.save')}</button>
+        <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
+          {t('settings.save')}
+        </button>
       </Form>
     </div>
   );

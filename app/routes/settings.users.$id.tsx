@@ -3,18 +3,20 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { ROLES } from '../../db/schema';
+
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/platform/auth.server';
+import { pageTitle } from '~/components/page-title';
+import { resumeCharging } from '~/payments/charge-invoice.server';
 import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
-import { pageTitle } from '~/components/page-title';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
-import { userActionSchema } from '~/users/user-form';
-import { resumeCharging } from '~/payments/charge-invoice.server';
-import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users/users.server';
 import { redirectWithToast } from '~/platform/toast.server';
+import { userActionSchema } from '~/users/user-form';
+import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users/users.server';
+
+import { ROLES } from '../../db/schema';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.user');
 
@@ -118,9 +120,7 @@ export default function UserPage() {
       </Form>
       {user.chargingPausedAt ? (
         <Form method="post" className="card space-y-3">
-          <p className="text-sm text-red-900">
-            {t('users.pausedExplanation')}
-          </p>
+          <p className="text-sm text-red-900">{t('users.pausedExplanation')}</p>
           <input type="hidden" name="intent" value="resume-charging" />
           <button type="submit" className="btn-secondary" disabled={busy}>
             {t('users.resumeCharging')}

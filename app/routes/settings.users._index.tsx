@@ -4,17 +4,19 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { ROLES } from '../../db/schema';
+
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
-import { requirePermission } from '~/platform/auth.server';
-import { clientIp } from '~/platform/audit.server';
-import { getT } from '~/platform/i18n.server';
 import { pageTitle } from '~/components/page-title';
+import { clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
+import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
+import { redirectWithToast } from '~/platform/toast.server';
 import { createUserSchema } from '~/users/user-form';
 import { createUser, listUsers } from '~/users/users.server';
-import { redirectWithToast } from '~/platform/toast.server';
+
+import { ROLES } from '../../db/schema';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.users');
 
@@ -50,28 +52,36 @@ export default function UsersPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">{t('nav.users')}</h1>
       <DataTable caption={t('users.caption')}>
-          <thead className="bg-slate-50">
-            <tr>
-              <th scope="col" className="table-head">{t('users.name')}</th>
-              <th scope="col" className="table-head">{t('users.email')}</th>
-              <th scope="col" className="table-head">{t('users.role')}</th>
-              <th scope="col" className="table-head">{t('invoices.status')}</th>
+        <thead className="bg-slate-50">
+          <tr>
+            <th scope="col" className="table-head">
+              {t('users.name')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('users.email')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('users.role')}
+            </th>
+            <th scope="col" className="table-head">
+              {t('invoices.status')}
+            </th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {users.map((user) => (
+            <tr key={user.id}>
+              <td className="table-cell font-medium">
+                <Link to={`/settings/users/${user.id}`} className="text-indigo-700 hover:underline">
+                  {user.name}
+                </Link>
+              </td>
+              <td className="table-cell">{user.email}</td>
+              <td className="table-cell">{t(ROLE_LABEL_KEYS[user.role])}</td>
+              <td className="table-cell">{user.disabledAt ? t('users.disabled') : t('users.active')}</td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {users.map((user) => (
-              <tr key={user.id}>
-                <td className="table-cell font-medium">
-                  <Link to={`/settings/users/${user.id}`} className="text-indigo-700 hover:underline">
-                    {user.name}
-                  </Link>
-                </td>
-                <td className="table-cell">{user.email}</td>
-                <td className="table-cell">{t(ROLE_LABEL_KEYS[user.role])}</td>
-                <td className="table-cell">{user.disabledAt ? t('users.disabled') : t('users.active')}</td>
-              </tr>
-            ))}
-          </tbody>
+          ))}
+        </tbody>
       </DataTable>
       <section aria-labelledby="add-user" className="max-w-xl">
         <h2 id="add-user" className="text-lg font-semibold">

@@ -5,18 +5,12 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
+
 import { CardForm } from '~/components/card-form';
 import { ErrorPage } from '~/components/error-page';
+import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import { requirePermission } from '~/platform/auth.server';
-import { audit, clientIp } from '~/platform/audit.server';
-import { UNKNOWN_OUTCOME_KEY, failureMessageKey, isAuthenticationRequired } from '~/payments/decline-messages';
-import { getEnv } from '~/platform/env.server';
-import { notFound } from '~/platform/http.server';
-import { getT } from '~/platform/i18n.server';
-import { formatMoney } from '~/platform/money';
-import { pageTitle } from '~/components/page-title';
 import {
   ATTEMPT_KEY_PATTERN,
   chargeInvoice,
@@ -27,8 +21,15 @@ import {
   listMyChargesToday,
   newAttemptKey,
 } from '~/payments/charge-invoice.server';
-import { can } from '~/platform/permissions';
+import { failureMessageKey, isAuthenticationRequired, UNKNOWN_OUTCOME_KEY } from '~/payments/decline-messages';
 import { reconcileAttempt } from '~/payments/reconciler.server';
+import { audit, clientIp } from '~/platform/audit.server';
+import { requirePermission } from '~/platform/auth.server';
+import { getEnv } from '~/platform/env.server';
+import { notFound } from '~/platform/http.server';
+import { getT } from '~/platform/i18n.server';
+import { formatMoney } from '~/platform/money';
+import { can } from '~/platform/permissions';
 import { getStripeJsConfig } from '~/platform/stripe.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.terminal');
@@ -39,7 +40,10 @@ const IdSchema = z.coerce.number().int().positive();
 const ChargeFormSchema = z.object({
   intent: z.literal('charge'),
   invoiceId: IdSchema.describe('terminal.errors.chooseInvoice'),
-  paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{3,250}$/).describe('terminal.errors.cardNotRead'),
+  paymentMethodId: z
+    .string()
+    .regex(/^pm_[A-Za-z0-9_]{3,250}$/)
+    .describe('terminal.errors.cardNotRead'),
   attemptKey: z.string().regex(ATTEMPT_KEY_PATTERN).describe('terminal.errors.staleForm'),
 });
 
@@ -107,7 +111,14 @@ export async function action({ request }: ActionFunctionArgs) {
   const { invoiceId, paymentMethodId, attemptKey } = submission.value;
   if (formData.has('amount') || formData.has('currency')) {
     // Never used: recorded because a browser that sends an amount is either broken or tampered with.
-    audit({ actorUserId: user.id, action: 'charge.client_amount_ignored', subjectType: 'invoice', subjectId: invoiceId, ip, details: { amount: String(formData.get('amount') ?? '').slice(0, 40), currency: String(formData.get('currency') ?? '').slice(0, 10) } });
+    audit({
+      actorUserId: user.id,
+      action: 'charge.client_amount_ignored',
+      subjectType: 'invoice',
+      subjectId: invoiceId,
+      ip,
+      details: { amount: String(formData.get('amount') ?? '').slice(0, 40), currency: String(formData.get('currency') ?? '').slice(0, 10) },
+    });
   }
   const outcome = await chargeInvoice({ invoiceId, paymentMethodId, attemptKey }, { id: user.id, ip });
   if (outcome.kind === 'refused') {
@@ -250,11 +261,18 @@ function Outcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedC
       <div className="rounded-md bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="receipt">
         <h3 className="font-semibold text-emerald-900">{t('terminal.approved', { amount })}</h3>
         <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-emerald-950 sm:grid-cols-2">
-          {card ? (<><dt className="font-medium">{t('terminal.card')}</dt><dd>{card}</dd></>) : null}
+          {card ? (
+            <>
+              <dt className="font-medium">{t('terminal.card')}</dt>
+              <dd>{card}</dd>
+            </>
+          ) : null}
           <dt className="font-medium">{t('terminal.time')}</dt>
           <dd>{format.dateTime(attempt.settledAt ?? attempt.createdAt)}</dd>
           <dt className="font-medium">{t('terminal.paymentIntent')}</dt>
-          <dd><code className="text-xs">{attempt.stripePaymentIntentId}</code></dd>
+          <dd>
+            <code className="text-xs">{attempt.stripePaymentIntentId}</code>
+          </dd>
         </dl>
         {attempt.receiptEmail ? <p className="mt-2 text-sm text-emerald-900">{t('terminal.receiptSent', { email: attempt.receiptEmail })}</p> : null}
       </div>
@@ -269,7 +287,9 @@ function Outcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedC
         <p className="mt-2 text-xs text-red-900">
           {card ? `${card} · ` : ''}
           {[attempt.failureCode, attempt.declineCode].filter(Boolean).map((code) => (
-            <code key={code} className="mr-1 rounded bg-white/70 px-1">{code}</code>
+            <code key={code} className="mr-1 rounded bg-white/70 px-1">
+              {code}
+            </code>
           ))}
         </p>
       </div>
@@ -282,7 +302,9 @@ function Outcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedC
         <Form method="post" className="mt-3">
           <input type="hidden" name="intent" value="check" />
           <input type="hidden" name="attemptId" value={attempt.id} />
-          <button type="submit" className="btn-secondary">{t('terminal.checkNow')}</button>
+          <button type="submit" className="btn-secondary">
+            {t('terminal.checkNow')}
+          </button>
         </Form>
       </div>
     );
@@ -314,7 +336,7 @@ function MyCharges({ charges }: { charges: ReturnType<typeof useLoaderData<typeo
               </Link>
               <span className="tabular-nums">{format.money(c.amount, c.currency)}</span>
               {c.cardLast4 ? <span>···· {c.cardLast4}</span> : null}
-              {c.declineCode ?? c.failureCode ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
+              {(c.declineCode ?? c.failureCode) ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
               <span className="ml-auto text-slate-600">{format.dateTime(c.createdAt)}</span>
             </li>
           ))}

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
+
 import { handleStripeWebhook } from '~/payments/webhooks.server';
 
 export function loader() {

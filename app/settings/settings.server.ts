@@ -1,8 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { settings } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
+
+import { settings } from '../../db/schema';
 
 // Business settings managers change at /settings. Stored as text; parsed and defaulted here, in one place.
 const SETTINGS = {
@@ -36,6 +38,9 @@ export function updateSetting(key: SettingKey, value: number, actor: { id: numbe
       .values({ key, value: String(value), updatedAt: now })
       .onConflictDoUpdate({ target: settings.key, set: { value: String(value), updatedAt: now } })
       .run();
-    audit({ actorUserId: actor.id, action: 'settings.changed', subjectType: 'setting', subjectId: key, ip: actor.ip, details: { from: before, to: String(value) } }, tx);
+    audit(
+      { actorUserId: actor.id, action: 'settings.changed', subjectType: 'setting', subjectId: key, ip: actor.ip, details: { from: before, to: String(value) } },
+      tx,
+    );
   });
 }

@@ -1,7 +1,9 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import { ROLES } from '../../db/schema';
+
 import { PASSWORD_MAX, PASSWORD_MIN } from '~/platform/password-rules';
+
+import { ROLES } from '../../db/schema';
 
 export function passwordSchema(t: TFunction) {
   return z
@@ -16,8 +18,17 @@ function roleSchema(t: TFunction) {
 
 export function createUserSchema(t: TFunction) {
   return z.object({
-    email: z.string({ required_error: t('validation.email') }).trim().toLowerCase().max(254).email(t('validation.email')),
-    name: z.string({ required_error: t('validation.name') }).trim().min(1, t('validation.name')).max(120),
+    email: z
+      .string({ required_error: t('validation.email') })
+      .trim()
+      .toLowerCase()
+      .max(254)
+      .email(t('validation.email')),
+    name: z
+      .string({ required_error: t('validation.name') })
+      .trim()
+      .min(1, t('validation.name'))
+      .max(120),
     role: roleSchema(t),
     password: passwordSchema(t),
   });

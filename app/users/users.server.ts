@@ -1,9 +1,11 @@
 import { and, asc, eq, isNull, ne, sql } from 'drizzle-orm';
-import { users, type Role } from '../../db/schema';
+
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
 import { hashPassword } from '~/platform/password.server';
 import { deleteUserSessions } from '~/platform/session.server';
+
+import { type Role, users } from '../../db/schema';
 
 type Actor = { id: number; ip?: string | null };
 
@@ -18,7 +20,15 @@ export function listUsers() {
 export function getUserForAdmin({ id }: { id: number }) {
   return (
     getDb()
-      .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, chargingPausedAt: users.chargingPausedAt, createdAt: users.createdAt })
+      .select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        disabledAt: users.disabledAt,
+        chargingPausedAt: users.chargingPausedAt,
+        createdAt: users.createdAt,
+      })
       .from(users)
       .where(eq(users.id, id))
       .get() ?? null
@@ -28,10 +38,7 @@ export function getUserForAdmin({ id }: { id: number }) {
 /** `error` is a translation key. */
 export type UserChangeResult = { ok: true; id: number } | { ok: false; field?: string; error: string };
 
-export async function createUser(
-  input: { email: string; name: string; role: Role; password: string },
-  actor: Actor | null,
-): Promise<UserChangeResult> {
+export async function createUser(input: { email: string; name: string; role: Role; password: string }, actor: Actor | null): Promise<UserChangeResult> {
   const email = input.email.trim().toLowerCase();
   const passwordHash = await hashPassword(input.password);
   const db = getDb();
@@ -46,7 +53,10 @@ export async function createUser(
         .values({ email, name: input.name.trim(), role: input.role, passwordHash, createdAt: now, updatedAt: now })
         .returning({ id: users.id })
         .get();
-      audit({ actorUserId: actor?.id ?? null, action: 'user.created', subjectType: 'user', subjectId: id, ip: actor?.ip, details: { email, role: input.role } }, tx);
+      audit(
+        { actorUserId: actor?.id ?? null, action: 'user.created', subjectType: 'user', subjectId: id, ip: actor?.ip, details: { email, role: input.role } },
+        tx,
+      );
       return { ok: true, id };
     },
     { behavior: 'immediate' },
@@ -74,7 +84,10 @@ export function changeUserRole({ id, role }: { id: number; role: Role }, actor: 
         return { ok: false, field: 'role', error: 'users.errors.lastManager' };
       }
       tx.update(users).set({ role, updatedAt: Date.now() }).where(eq(users.id, id)).run();
-      audit({ actorUserId: actor.id, action: 'user.role_changed', subjectType: 'user', subjectId: id, ip: actor.ip, details: { from: user.role, to: role } }, tx);
+      audit(
+        { actorUserId: actor.id, action: 'user.role_changed', subjectType: 'user', subjectId: id, ip: actor.ip, details: { from: user.role, to: role } },
+        tx,
+      );
       return { ok: true, id };
     },
     { behavior: 'immediate' },
@@ -93,9 +106,22 @@ export function setUserDisabled({ id, disabled }: { id: number; disabled: boolea
         return { ok: false, error: 'users.errors.lastManager' };
       }
       const now = Date.now();
-      tx.update(users).set({ disabledAt: disabled ? now : null, updatedAt: now }).where(eq(users.id, id)).run();
+      tx.update(users)
+        .set({ disabledAt: disabled ? now : null, updatedAt: now })
+        .where(eq(users.id, id))
+        .run();
       const endedSessions = disabled ? deleteUserSessions(id) : 0;
-      audit({ actorUserId: actor.id, action: disabled ? 'user.disabled' : 'user.enabled', subjectType: 'user', subjectId: id, ip: actor.ip, details: disabled ? { endedSessions } : undefined }, tx);
+      audit(
+        {
+          actorUserId: actor.id,
+          action: disabled ? 'user.disabled' : 'user.enabled',
+          subjectType: 'user',
+          subjectId: id,
+          ip: actor.ip,
+          details: disabled ? { endedSessions } : undefined,
+        },
+        tx,
+      );
       return { ok: true, id };
     },
     { behavior: 'immediate' },

@@ -1,17 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { invoices, paymentAttempts, users, type AttemptStatus } from '../../db/schema';
+
 import { chargesCsvStream, csvChunk, EXPORT_BATCH_SIZE } from '~/charges/export-csv.server';
 import {
   AUTHENTICATION_REQUIRED_FILTER,
+  type ChargeFilter,
   chargeFilterToSearchParams,
   chargeTotals,
   decodeCursor,
   getChargeDetail,
   listCharges,
   parseChargeFilter,
-  type ChargeFilter,
 } from '~/charges/history.server';
 import { getDb, getSqlite } from '~/platform/db.server';
+
+import { type AttemptStatus, invoices, paymentAttempts, users } from '../../db/schema';
 import { createRandom, generateHistory } from '../../demo/history';
 import { useTestDatabase } from '../helpers/database';
 import { createTestUser } from '../helpers/users';
@@ -22,7 +24,11 @@ const END = Date.UTC(2026, 9, 31, 23, 0, 0);
 const DAY = 86_400_000;
 
 async function history(attempts = 2500, seed = 7) {
-  const staff = await Promise.all([createTestUser('staff', 's1@keyed.test'), createTestUser('staff', 's2@keyed.test'), createTestUser('staff', 's3@keyed.test')]);
+  const staff = await Promise.all([
+    createTestUser('staff', 's1@keyed.test'),
+    createTestUser('staff', 's2@keyed.test'),
+    createTestUser('staff', 's3@keyed.test'),
+  ]);
   const finance = await createTestUser('finance');
   await generateHistory(getSqlite(), { attempts, days: 40, seed, endAt: END, staffUserIds: staff.map((s) => s.id), refundUserIds: [finance.id] });
   return { staff, finance };
@@ -55,7 +61,8 @@ function allRows(): Row[] {
   return rows.sort((x, y) => y.createdAt - x.createdAt || y.id - x.id);
 }
 
-const isAuth = (r: Row) => r.failureCode === 'authentication_required' || r.declineCode === 'authentication_not_handled' || r.failureCode === 'requires_action_not_handled';
+const isAuth = (r: Row) =>
+  r.failureCode === 'authentication_required' || r.declineCode === 'authentication_not_handled' || r.failureCode === 'requires_action_not_handled';
 // SQLite's LIKE folds ASCII case only, and so does this.
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
@@ -106,7 +113,10 @@ function randomFilter(rand: () => number, rows: Row[], staffIds: number[]): Char
     f.to = day(Math.max(a, b));
   }
   if (chance(0.3)) f.status = (['succeeded', 'failed', 'blocked', 'pending'] as const)[Math.floor(rand() * 4)];
-  if (chance(0.35)) f.code = [AUTHENTICATION_REQUIRED_FILTER, 'insufficient_funds', 'generic_decline', 'expired_card', 'incorrect_cvc', 'country_not_allowed', 'card_declined'][Math.floor(rand() * 7)];
+  if (chance(0.35))
+    f.code = [AUTHENTICATION_REQUIRED_FILTER, 'insufficient_funds', 'generic_decline', 'expired_card', 'incorrect_cvc', 'country_not_allowed', 'card_declined'][
+      Math.floor(rand() * 7)
+    ];
   if (chance(0.3)) f.userId = staffIds[Math.floor(rand() * staffIds.length)];
   if (chance(0.4)) f.currency = rand() < 0.5 ? 'usd' : 'cad';
   if (chance(0.25)) f.brand = ['visa', 'mastercard', 'amex', 'discover'][Math.floor(rand() * 4)];
@@ -131,7 +141,11 @@ describe('charge history filters against a brute-force check on generated data',
     const rand = createRandom(42);
     let nonEmpty = 0;
     for (let i = 0; i < 150; i++) {
-      const filter = randomFilter(rand, rows, staff.map((s) => s.id));
+      const filter = randomFilter(
+        rand,
+        rows,
+        staff.map((s) => s.id),
+      );
       const expected = rows.filter((r) => matches(r, filter));
       if (expected.length > 0) nonEmpty++;
       const got = walkAll(filter, 1 + Math.floor(rand() * 120));
@@ -162,7 +176,24 @@ describe('charge history filters against a brute-force check on generated data',
     await history(50);
     const [row] = listCharges({ filter: {}, limit: 1 }).rows;
     expect(Object.keys(row!).sort()).toEqual(
-      ['amount', 'amountRefunded', 'cardBrand', 'cardLast4', 'createdAt', 'currency', 'customerName', 'declineCode', 'disputed', 'failureCode', 'id', 'invoiceId', 'invoiceNumber', 'staffName', 'status', 'userId'].sort(),
+      [
+        'amount',
+        'amountRefunded',
+        'cardBrand',
+        'cardLast4',
+        'createdAt',
+        'currency',
+        'customerName',
+        'declineCode',
+        'disputed',
+        'failureCode',
+        'id',
+        'invoiceId',
+        'invoiceNumber',
+        'staffName',
+        'status',
+        'userId',
+      ].sort(),
     );
     expect(typeof row!.disputed).toBe('boolean');
   });
@@ -172,14 +203,30 @@ describe('parseChargeFilter', () => {
   const parse = (query: string) => parseChargeFilter(new URLSearchParams(query));
 
   it('reads every filter from the URL, amounts as decimal strings into minor units', () => {
-    const { filter, errors } = parse('from=2026-10-01&to=2026-10-31&status=failed&code=Insufficient_Funds&user=3&currency=CAD&brand=Visa&last4=4242&min=10&max=1,099.50&q=%20Tremblay%20');
+    const { filter, errors } = parse(
+      'from=2026-10-01&to=2026-10-31&status=failed&code=Insufficient_Funds&user=3&currency=CAD&brand=Visa&last4=4242&min=10&max=1,099.50&q=%20Tremblay%20',
+    );
     expect(errors).toEqual({});
-    expect(filter).toEqual({ from: '2026-10-01', to: '2026-10-31', status: 'failed', code: 'insufficient_funds', userId: 3, currency: 'cad', brand: 'visa', last4: '4242', minAmount: 1000, maxAmount: 109950, q: 'Tremblay' });
+    expect(filter).toEqual({
+      from: '2026-10-01',
+      to: '2026-10-31',
+      status: 'failed',
+      code: 'insufficient_funds',
+      userId: 3,
+      currency: 'cad',
+      brand: 'visa',
+      last4: '4242',
+      minAmount: 1000,
+      maxAmount: 109950,
+      q: 'Tremblay',
+    });
     expect(parseChargeFilter(chargeFilterToSearchParams(filter)).filter).toEqual(filter);
   });
 
   it('turns bad values into field errors (never a throw) and keeps the good ones', () => {
-    const { filter, errors } = parse('from=2026-02-30&to=yesterday&status=refunded&user=abc&currency=eur&last4=42&min=-5&max=1.999&code=%3Cscript%3E&q=' + 'x'.repeat(101) + '&brand=visa');
+    const { filter, errors } = parse(
+      'from=2026-02-30&to=yesterday&status=refunded&user=abc&currency=eur&last4=42&min=-5&max=1.999&code=%3Cscript%3E&q=' + 'x'.repeat(101) + '&brand=visa',
+    );
     expect(Object.keys(errors).sort()).toEqual(['code', 'currency', 'from', 'last4', 'max', 'min', 'q', 'status', 'to', 'user']);
     expect(errors.from).toBe('invalid_date');
     expect(filter).toEqual({ brand: 'visa' });
@@ -193,7 +240,9 @@ describe('parseChargeFilter', () => {
     await history(30);
     expect(decodeCursor('garbage')).toBeNull();
     expect(decodeCursor(Buffer.from('n.1.2; drop table').toString('base64url'))).toBeNull();
-    expect(listCharges({ filter: {}, cursor: 'nonsense', limit: 5 }).rows.map((r) => r.id)).toEqual(listCharges({ filter: {}, limit: 5 }).rows.map((r) => r.id));
+    expect(listCharges({ filter: {}, cursor: 'nonsense', limit: 5 }).rows.map((r) => r.id)).toEqual(
+      listCharges({ filter: {}, limit: 5 }).rows.map((r) => r.id),
+    );
   });
 });
 
@@ -204,13 +253,35 @@ function insertCharge(overrides: Partial<typeof paymentAttempts.$inferInsert> & 
   const max = getSqlite().prepare('select coalesce(max(id), 0) + 1 as n from invoices').get() as { n: number };
   const invoice = db
     .insert(invoices)
-    .values({ number: `INV-${900000 + max.n}`, customerName: overrides.customerName ?? 'New Caller', description: 'Order', amount: 4200, currency: 'usd', status: 'paid', createdAt: now, updatedAt: now })
+    .values({
+      number: `INV-${900000 + max.n}`,
+      customerName: overrides.customerName ?? 'New Caller',
+      description: 'Order',
+      amount: 4200,
+      currency: 'usd',
+      status: 'paid',
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning()
     .get();
   const { customerName: _name, ...attempt } = overrides;
   return db
     .insert(paymentAttempts)
-    .values({ invoiceId: invoice.id, userId, idempotencyKey: `keyed_test_${Math.random()}`, amount: 4200, currency: 'usd', status: 'succeeded', paymentMethodId: 'pm_test', cardBrand: 'visa', cardLast4: '4242', createdAt: now, settledAt: now, ...attempt })
+    .values({
+      invoiceId: invoice.id,
+      userId,
+      idempotencyKey: `keyed_test_${Math.random()}`,
+      amount: 4200,
+      currency: 'usd',
+      status: 'succeeded',
+      paymentMethodId: 'pm_test',
+      cardBrand: 'visa',
+      cardLast4: '4242',
+      createdAt: now,
+      settledAt: now,
+      ...attempt,
+    })
     .returning()
     .get();
 }

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { ATTEMPT_KEY_PATTERN } from '~/payments/charge-invoice.server';
 import { getSqlite, openSqlite } from '~/platform/db.server';
 import { verifyPassword } from '~/platform/password.server';
-import { ATTEMPT_KEY_PATTERN } from '~/payments/charge-invoice.server';
-import { BASELINE_AUTH_SHARE, generateHistory, scenarioAuthShare } from '../../demo/history';
+
 import { migrateDatabase } from '../../db/migrate';
+import { BASELINE_AUTH_SHARE, generateHistory, scenarioAuthShare } from '../../demo/history';
 import { useTestDatabase } from '../helpers/database';
 
 useTestDatabase();
@@ -23,9 +26,23 @@ function dump(sqlite = getSqlite()) {
 }
 
 type Attempt = {
-  id: number; invoice_id: number; status: string; amount: number; currency: string; amount_refunded: number; created_at: number; settled_at: number;
-  failure_code: string | null; decline_code: string | null; stripe_payment_intent_id: string | null; stripe_charge_id: string | null; idempotency_key: string;
-  card_last4: string; card_brand: string; card_country: string; payment_method_id: string;
+  id: number;
+  invoice_id: number;
+  status: string;
+  amount: number;
+  currency: string;
+  amount_refunded: number;
+  created_at: number;
+  settled_at: number;
+  failure_code: string | null;
+  decline_code: string | null;
+  stripe_payment_intent_id: string | null;
+  stripe_charge_id: string | null;
+  idempotency_key: string;
+  card_last4: string;
+  card_brand: string;
+  card_country: string;
+  payment_method_id: string;
 };
 
 describe('the history generator', () => {
@@ -53,8 +70,21 @@ describe('the history generator', () => {
     expect(result.attempts).toBe(6000);
     const sqlite = getSqlite();
     const attempts = sqlite.prepare('select * from payment_attempts order by id').all() as Attempt[];
-    const invoices = sqlite.prepare('select * from invoices').all() as { id: number; number: string; status: string; amount: number; amount_refunded: number; currency: string }[];
-    const refunds = sqlite.prepare('select * from refunds').all() as { attempt_id: number; amount: number; status: string; stripe_refund_id: string; user_id: number | null }[];
+    const invoices = sqlite.prepare('select * from invoices').all() as {
+      id: number;
+      number: string;
+      status: string;
+      amount: number;
+      amount_refunded: number;
+      currency: string;
+    }[];
+    const refunds = sqlite.prepare('select * from refunds').all() as {
+      attempt_id: number;
+      amount: number;
+      status: string;
+      stripe_refund_id: string;
+      user_id: number | null;
+    }[];
     expect(invoices).toHaveLength(result.invoices);
     expect(refunds).toHaveLength(result.refunds);
 
@@ -81,7 +111,10 @@ describe('the history generator', () => {
     const share = (f: (a: Attempt) => boolean) => attempts.filter(f).length / attempts.length;
     expect(share((a) => a.status === 'succeeded')).toBeGreaterThan(0.85);
     for (const code of ['insufficient_funds', 'generic_decline', 'expired_card', 'incorrect_cvc', 'processing_error']) {
-      expect(share((a) => a.decline_code === code), code).toBeGreaterThan(0);
+      expect(
+        share((a) => a.decline_code === code),
+        code,
+      ).toBeGreaterThan(0);
     }
     expect(share((a) => a.failure_code === 'authentication_required')).toBeGreaterThan(0.001);
     expect(share((a) => a.failure_code === 'authentication_required')).toBeLessThan(0.012);
@@ -120,7 +153,9 @@ describe('the history generator', () => {
     await generateHistory(getSqlite(), { attempts: 40_000, days: 90, seed: 3, endAt: END, scenario: 'rising-auth' });
     const authShareBetween = (fromDaysAgo: number, toDaysAgo: number) => {
       const row = getSqlite()
-        .prepare("select avg(case when failure_code = 'authentication_required' then 1.0 else 0 end) as share from payment_attempts where created_at >= ? and created_at < ?")
+        .prepare(
+          "select avg(case when failure_code = 'authentication_required' then 1.0 else 0 end) as share from payment_attempts where created_at >= ? and created_at < ?",
+        )
         .get(END - fromDaysAgo * DAY, END - toDaysAgo * DAY) as { share: number };
       return row.share;
     };
@@ -129,9 +164,23 @@ describe('the history generator', () => {
   });
 
   it('takes an authShare curve (e.g. a step) for detector tests, and existing users as staff', async () => {
-    const staff = getSqlite().prepare("insert into users (email, name, role, password_hash) values ('a@x.test', 'A', 'staff', 'x') returning id").get() as { id: number };
-    await generateHistory(getSqlite(), { attempts: 3000, days: 30, seed: 1, endAt: END, staffUserIds: [staff.id], refundUserIds: [staff.id], authShare: (daysAgo) => (daysAgo < 10 ? 0.2 : 0) });
-    const rows = getSqlite().prepare("select created_at, failure_code, user_id from payment_attempts").all() as { created_at: number; failure_code: string | null; user_id: number }[];
+    const staff = getSqlite().prepare("insert into users (email, name, role, password_hash) values ('a@x.test', 'A', 'staff', 'x') returning id").get() as {
+      id: number;
+    };
+    await generateHistory(getSqlite(), {
+      attempts: 3000,
+      days: 30,
+      seed: 1,
+      endAt: END,
+      staffUserIds: [staff.id],
+      refundUserIds: [staff.id],
+      authShare: (daysAgo) => (daysAgo < 10 ? 0.2 : 0),
+    });
+    const rows = getSqlite().prepare('select created_at, failure_code, user_id from payment_attempts').all() as {
+      created_at: number;
+      failure_code: string | null;
+      user_id: number;
+    }[];
     expect(rows.every((r) => r.user_id === staff.id)).toBe(true);
     const old = rows.filter((r) => r.created_at < END - 10 * DAY);
     expect(old.filter((r) => r.failure_code === 'authentication_required')).toHaveLength(0);

@@ -1,5 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+
+import { expect, test } from '@playwright/test';
+
 import { logIn } from './helpers';
 
 test('finance filters by decline code, opens a charge, refunds part of it, and exports exactly the filtered rows', async ({ page }) => {
@@ -39,7 +41,12 @@ test('finance filters by decline code, opens a charge, refunds part of it, and e
 
   // Refund part of a succeeded charge from the demo history (it exists in the sandbox too).
   await page.goto('/charges?status=succeeded&currency=usd');
-  await page.getByRole('region', { name: /Charges matching the filter/ }).locator('tbody tr').first().getByRole('link').click();
+  await page
+    .getByRole('region', { name: /Charges matching the filter/ })
+    .locator('tbody tr')
+    .first()
+    .getByRole('link')
+    .click();
   await expect(page.getByRole('heading', { name: 'Refund', exact: true })).toBeVisible();
   await page.getByLabel(/Amount \(empty for everything/).fill('1.00');
   await page.getByLabel('Reason').selectOption('requested_by_customer');

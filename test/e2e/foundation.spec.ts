@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { E2E_SANDBOX_PORT } from '../../playwright.config';
 import { logIn } from './helpers';
 

@@ -7,7 +7,10 @@ export async function logIn(page: Page, role: 'staff' | 'finance' | 'manager', l
   await page.goto('/login');
   await page.locator('input[name=email]').fill(`${role}@keyed.test`);
   await page.locator('input[name=password]').fill(DEMO_PASSWORD);
-  await page.locator('button[type=submit]').filter({ hasText: /Log in|Se connecter/ }).click();
+  await page
+    .locator('button[type=submit]')
+    .filter({ hasText: /Log in|Se connecter/ })
+    .click();
   await expect(page).toHaveURL(/\/dashboard$/);
   // Tests share one server, so a language saved by an earlier test must not leak into this one.
   await page.request.post('/language', { form: { locale: language, redirectTo: '/dashboard' }, maxRedirects: 0 });

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+
 import { logIn } from './helpers';
 
 async function switchLanguage(page: Page, name: 'English' | 'Français') {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+
 import { logIn } from './helpers';
 
 test('a manager on the rising-auth demo data sees the upgrade banner and the charts render', async ({ page }, testInfo) => {
@@ -10,7 +11,10 @@ test('a manager on the rising-auth demo data sees the upgrade banner and the cha
   await expect(banner).toContainText('Time to upgrade');
   await expect(banner).toContainText(/Since /);
   await expect(banner).toContainText(/Last 7 days: .* of attempts/);
-  await expect(banner.getByRole('link', { name: /Upgrade to Stripe’s integration that handles 3-D Secure/ })).toHaveAttribute('href', /upgrade-to-handle-actions/);
+  await expect(banner.getByRole('link', { name: /Upgrade to Stripe’s integration that handles 3-D Secure/ })).toHaveAttribute(
+    'href',
+    /upgrade-to-handle-actions/,
+  );
   for (const chart of ['attempts', 'declines', 'auth']) {
     await expect(page.getByTestId(`${chart}-chart`).locator('svg.recharts-surface').first()).toBeVisible();
   }

@@ -1,12 +1,14 @@
 // The sandbox's Stripe.js stand-in in a real browser: react-stripe-js mounts the Card
 // Element, a person types into the iframe, and createPaymentMethod reaches the sandbox.
 // Self-contained: its own sandbox and page server, so it does not need the app.
-import { test, expect } from '@playwright/test';
-import { build } from 'esbuild';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+
+import { expect, type Page, test } from '@playwright/test';
+import { build } from 'esbuild';
 import Stripe from 'stripe';
+
 import { startSandbox } from '../../sandbox/index.ts';
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -46,7 +48,7 @@ test.afterAll(async () => {
   await sandbox?.close();
 });
 
-const cardFrame = (page: import('@playwright/test').Page) => page.frameLocator('iframe[name^="__privateStripeFrame"]');
+const cardFrame = (page: Page) => page.frameLocator('iframe[name^="__privateStripeFrame"]');
 
 test('a typed card becomes a PaymentMethod in the sandbox; the page never holds the number', async ({ page }) => {
   await page.goto(pageUrl);

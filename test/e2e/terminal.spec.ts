@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
+
 import { E2E_SANDBOX_PORT } from '../../playwright.config';
 import { fillCard, logIn } from './helpers';
 

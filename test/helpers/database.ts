@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterEach, beforeEach } from 'vitest';
+
 import { closeDb, getSqlite } from '~/platform/db.server';
 import { resetEnvCache } from '~/platform/env.server';
+
 import { migrateDatabase } from '../../db/migrate';
 
 /** Gives every test in the file its own freshly migrated SQLite file, removed afterwards. */

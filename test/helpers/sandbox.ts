@@ -1,7 +1,10 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startSandbox } from '../../sandbox/index';
+
+import { configureRuntime } from '~/platform/runtime-config.server';
 import { SANDBOX_PUBLISHABLE_KEY, SANDBOX_SECRET_KEY } from '~/platform/stripe.server';
+
+import { startSandbox } from '../../sandbox/index';
 
 export type SandboxHandle = {
   url: string;
@@ -13,14 +16,14 @@ export type SandboxHandle = {
   control(path: string, body?: unknown, method?: string): Promise<unknown>;
 };
 
-/** One sandbox per test file (in memory), reset before each test; SANDBOX_PORT points the app at it. */
+/** One sandbox per test file (in memory), reset before each test; the runtime config points the app at it. */
 export function useSandbox(): SandboxHandle {
   const handle = {} as SandboxHandle;
   let close: () => Promise<void> = async () => undefined;
   beforeAll(async () => {
     const sandbox = await startSandbox({ port: 0, dbPath: ':memory:', quiet: true });
     close = sandbox.close;
-    process.env.SANDBOX_PORT = String(sandbox.port);
+    configureRuntime({ sandboxUrl: sandbox.url });
     handle.url = sandbox.url;
     handle.port = sandbox.port;
     handle.stripe = new Stripe(SANDBOX_SECRET_KEY, { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });

@@ -1,7 +1,8 @@
-import { users, type Role } from '../../db/schema';
 import { getDb } from '~/platform/db.server';
 import { hashPassword } from '~/platform/password.server';
 import { createSessionRow, sessionCookie } from '~/platform/session.server';
+
+import { type Role, users } from '../../db/schema';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let hash: Promise<string> | undefined;

@@ -1,25 +1,34 @@
 import { parseWithZod } from '@conform-to/zod';
 import { createRemixStub } from '@remix-run/testing';
 import { eq } from 'drizzle-orm';
+import { createInstance } from 'i18next';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
-import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices } from '../../db/schema';
-import { getDb } from '~/platform/db.server';
-import { createInstance } from 'i18next';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { fixedT, i18nConfig } from '~/platform/i18n';
+import { describe, expect, it } from 'vitest';
+
 import { invoiceFormSchema } from '~/invoices/invoice-form';
 import { createInvoice, getInvoice, listInvoices, voidInvoice } from '~/invoices/invoices.server';
+import { getDb } from '~/platform/db.server';
+import { fixedT, i18nConfig } from '~/platform/i18n';
 import { formatMoney, parseAmount } from '~/platform/money';
 import InvoicePage, { action as invoiceAction, loader as invoiceLoader } from '~/routes/invoices.$id';
 import { action as newInvoiceAction } from '~/routes/invoices.new';
+
+import { auditEvents, invoices } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';
 import { createTestUser, requestAs, respond } from '../helpers/users';
 
 useTestDatabase();
 
-const valid = { customerName: 'Ada Lovelace', customerEmail: 'ada@example.com', customerPhone: '+1 (416) 555-0100', description: 'Analytical engine parts', amount: '1,099.00', currency: 'usd' };
+const valid = {
+  customerName: 'Ada Lovelace',
+  customerEmail: 'ada@example.com',
+  customerPhone: '+1 (416) 555-0100',
+  description: 'Analytical engine parts',
+  amount: '1,099.00',
+  currency: 'usd',
+};
 
 function validate(overrides: Record<string, string>) {
   const form = new FormData();
@@ -89,7 +98,16 @@ describe('invoice validation', () => {
 
   it('the create action answers bad input with 400 and field errors, and writes nothing', async () => {
     const finance = await createTestUser('finance');
-    for (const bad of [{ amount: '12.345' }, { amount: '-1' }, { amount: '0.49' }, { amount: '1e3' }, { amount: 'abc' }, { currency: 'eur' }, { customerName: '' }, { customerEmail: 'not-an-email' }]) {
+    for (const bad of [
+      { amount: '12.345' },
+      { amount: '-1' },
+      { amount: '0.49' },
+      { amount: '1e3' },
+      { amount: 'abc' },
+      { currency: 'eur' },
+      { customerName: '' },
+      { customerEmail: 'not-an-email' },
+    ]) {
       const request = await requestAs(finance.id, '/invoices/new', { form: { ...valid, ...bad } });
       const response = await respond(() => newInvoiceAction({ request, params: {}, context: {} }));
       expect(response.status).toBe(400);
@@ -114,7 +132,10 @@ describe('invoice validation', () => {
   it('renders HTML in customer names as text, never as markup', async () => {
     const finance = await createTestUser('finance');
     const nasty = '<img src=x onerror=alert(1)><script>alert(2)</script>';
-    const { id } = createInvoice({ customerName: nasty, customerEmail: null, customerPhone: null, description: '<b>bold</b>', amount: 5000, currency: 'cad' }, { id: finance.id });
+    const { id } = createInvoice(
+      { customerName: nasty, customerEmail: null, customerPhone: null, description: '<b>bold</b>', amount: 5000, currency: 'cad' },
+      { id: finance.id },
+    );
     const request = await requestAs(finance.id, `/invoices/${id}`);
     const data = await (await respond(() => invoiceLoader({ request, params: { id: String(id) }, context: {} }))).json();
     const Stub = createRemixStub([{ id: 'invoice', path: '/invoices/:id', Component: InvoicePage, loader: () => data }]);
@@ -155,11 +176,18 @@ describe('invoices', () => {
 
   it('voids only open invoices, audited, and refuses twice with 409', async () => {
     const finance = await createTestUser('finance');
-    const { id } = createInvoice({ customerName: 'A', customerEmail: null, customerPhone: null, description: 'B', amount: 1000, currency: 'usd' }, { id: finance.id });
-    const first = await respond(async () => invoiceAction({ request: await requestAs(finance.id, `/invoices/${id}`, { form: { intent: 'void' } }), params: { id: String(id) }, context: {} }));
+    const { id } = createInvoice(
+      { customerName: 'A', customerEmail: null, customerPhone: null, description: 'B', amount: 1000, currency: 'usd' },
+      { id: finance.id },
+    );
+    const first = await respond(async () =>
+      invoiceAction({ request: await requestAs(finance.id, `/invoices/${id}`, { form: { intent: 'void' } }), params: { id: String(id) }, context: {} }),
+    );
     expect(first.status).toBe(302);
     expect(getInvoice({ id })?.status).toBe('void');
-    const second = await respond(async () => invoiceAction({ request: await requestAs(finance.id, `/invoices/${id}`, { form: { intent: 'void' } }), params: { id: String(id) }, context: {} }));
+    const second = await respond(async () =>
+      invoiceAction({ request: await requestAs(finance.id, `/invoices/${id}`, { form: { intent: 'void' } }), params: { id: String(id) }, context: {} }),
+    );
     expect(second.status).toBe(409);
     getDb().update(invoices).set({ status: 'paid' }).where(eq(invoices.id, id)).run();
     expect(voidInvoice({ id }, { id: finance.id })).toEqual({ ok: false, reason: 'not_open', status: 'paid' });

@@ -1,29 +1,41 @@
 import { spawn } from 'node:child_process';
+
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices, paymentAttempts, users, webhookEvents } from '../../db/schema';
-import { fixedT } from '~/platform/i18n';
+
+import { createInvoice } from '~/invoices/invoices.server';
+import { INVOICE_DECLINE_LIMIT, newAttemptKey, STAFF_DECLINE_LIMIT } from '~/payments/charge-invoice.server';
+import { reconcileAttempts } from '~/payments/reconciler.server';
 import { getDb } from '~/platform/db.server';
 import { getEnv } from '~/platform/env.server';
-import { createInvoice } from '~/invoices/invoices.server';
-import { INVOICE_DECLINE_LIMIT, STAFF_DECLINE_LIMIT, newAttemptKey } from '~/payments/charge-invoice.server';
-import { reconcileAttempts } from '~/payments/reconciler.server';
+import { fixedT } from '~/platform/i18n';
 import { action as terminalAction, loader as terminalLoader } from '~/routes/terminal';
 import { action as webhookAction } from '~/routes/webhooks.stripe';
+
+import { auditEvents, invoices, paymentAttempts, users, webhookEvents } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
 import { createTestUser, requestAs, respond } from '../helpers/users';
 
 const en = fixedT('en');
-const AUTHENTICATION_REQUIRED_MESSAGE = "This card needs the bank's authentication (3-D Secure), which this terminal cannot do over the phone. Ask for a different card.";
+const AUTHENTICATION_REQUIRED_MESSAGE =
+  "This card needs the bank's authentication (3-D Secure), which this terminal cannot do over the phone. Ask for a different card.";
 const WEBHOOK_SECRET = 'whsec_keyedterminaltestsecret';
 useTestDatabase({ STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_SECRET_KEY: undefined, STRIPE_PUBLISHABLE_KEY: undefined, ALLOWED_CARD_COUNTRIES: undefined });
 const sandbox = useSandbox();
 
 function newInvoice(userId: number, overrides: Partial<{ amount: number; currency: 'usd' | 'cad'; customerEmail: string | null }> = {}) {
   return createInvoice(
-    { customerName: 'Phone Customer', customerEmail: 'buyer@example.com', customerPhone: null, description: 'Order by phone', amount: 109900, currency: 'usd', ...overrides },
+    {
+      customerName: 'Phone Customer',
+      customerEmail: 'buyer@example.com',
+      customerPhone: null,
+      description: 'Order by phone',
+      amount: 109900,
+      currency: 'usd',
+      ...overrides,
+    },
     { id: userId },
   );
 }
@@ -41,7 +53,16 @@ async function outcomeAfter(userId: number, response: Response) {
   const data = await (await respond(() => terminalLoader({ request, params: {}, context: {} }))).json();
   // The words staff read, in English, as the terminal renders them.
   const staffMessage = data.attempt.messageKey ? en(data.attempt.messageKey, { countries: data.allowedCountries }) : null;
-  return { ...data.attempt, staffMessage } as { status: string; staffMessage: string | null; authenticationRequired: boolean; failureCode: string | null; declineCode: string | null; cardLast4: string; stripePaymentIntentId: string | null; receiptEmail: string | null };
+  return { ...data.attempt, staffMessage } as {
+    status: string;
+    staffMessage: string | null;
+    authenticationRequired: boolean;
+    failureCode: string | null;
+    declineCode: string | null;
+    cardLast4: string;
+    stripePaymentIntentId: string | null;
+    receiptEmail: string | null;
+  };
 }
 
 async function intentsInSandbox() {
@@ -56,24 +77,73 @@ describe('charging each Stripe test card through the real route action', () => {
     { number: '4242424242424242', status: 'succeeded' },
     { number: '4000001240000000', status: 'succeeded' },
     { number: '5555555555554444', status: 'succeeded' },
-    { number: '4000000000009995', status: 'failed', code: 'card_declined', decline: 'insufficient_funds', message: 'Declined — insufficient funds. Ask the customer for another card.' },
-    { number: '4000000000000002', status: 'failed', code: 'card_declined', decline: 'generic_decline', message: 'Declined by the bank. Ask the customer to call their bank, or use another card.' },
+    {
+      number: '4000000000009995',
+      status: 'failed',
+      code: 'card_declined',
+      decline: 'insufficient_funds',
+      message: 'Declined — insufficient funds. Ask the customer for another card.',
+    },
+    {
+      number: '4000000000000002',
+      status: 'failed',
+      code: 'card_declined',
+      decline: 'generic_decline',
+      message: 'Declined by the bank. Ask the customer to call their bank, or use another card.',
+    },
     { number: '4000000000009987', status: 'failed', code: 'card_declined', decline: 'lost_card', message: 'Declined. Do not retry this card.' },
     { number: '4000000000009979', status: 'failed', code: 'card_declined', decline: 'stolen_card', message: 'Declined. Do not retry this card.' },
-    { number: '4000000000000069', status: 'failed', code: 'expired_card', message: 'Declined — the card has expired. Check the expiry date with the customer, or ask for another card.' },
-    { number: '4000000000000127', status: 'failed', code: 'incorrect_cvc', message: 'Declined — the security code is wrong. Ask the customer to read the 3 or 4 digits again.' },
-    { number: '4000000000000119', status: 'failed', code: 'processing_error', message: 'The bank had a processing error. Try the same card again in a moment.' },
+    {
+      number: '4000000000000069',
+      status: 'failed',
+      code: 'expired_card',
+      message: 'Declined — the card has expired. Check the expiry date with the customer, or ask for another card.',
+    },
+    {
+      number: '4000000000000127',
+      status: 'failed',
+      code: 'incorrect_cvc',
+      message: 'Declined — the security code is wrong. Ask the customer to read the 3 or 4 digits again.',
+    },
+    {
+      number: '4000000000000119',
+      status: 'failed',
+      code: 'processing_error',
+      message: 'The bank had a processing error. Try the same card again in a moment.',
+    },
     { number: '4000000000000341', status: 'failed', code: 'card_declined' },
-    { number: '4000002500003155', status: 'failed', code: 'authentication_required', decline: 'authentication_not_handled', message: AUTHENTICATION_REQUIRED_MESSAGE },
-    { number: '4000002760003184', status: 'failed', code: 'authentication_required', decline: 'authentication_not_handled', message: AUTHENTICATION_REQUIRED_MESSAGE },
-    { number: '4000000000003220', status: 'failed', code: 'authentication_required', decline: 'authentication_not_handled', message: AUTHENTICATION_REQUIRED_MESSAGE },
+    {
+      number: '4000002500003155',
+      status: 'failed',
+      code: 'authentication_required',
+      decline: 'authentication_not_handled',
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    },
+    {
+      number: '4000002760003184',
+      status: 'failed',
+      code: 'authentication_required',
+      decline: 'authentication_not_handled',
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    },
+    {
+      number: '4000000000003220',
+      status: 'failed',
+      code: 'authentication_required',
+      decline: 'authentication_not_handled',
+      message: AUTHENTICATION_REQUIRED_MESSAGE,
+    },
   ];
 
   for (const card of CARDS) {
     it(`${card.number} → ${card.status}${card.decline ? ` (${card.decline})` : card.code ? ` (${card.code})` : ''}`, async () => {
       const staff = await createTestUser('staff');
       const invoice = newInvoice(staff.id);
-      const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod(card.number), attemptKey: newAttemptKey() });
+      const response = await charge(staff.id, {
+        invoiceId: String(invoice.id),
+        paymentMethodId: await sandbox.paymentMethod(card.number),
+        attemptKey: newAttemptKey(),
+      });
       const outcome = await outcomeAfter(staff.id, response);
       expect(outcome.status).toBe(card.status);
       expect(outcome.cardLast4).toBe(card.number.slice(-4));
@@ -90,7 +160,11 @@ describe('charging each Stripe test card through the real route action', () => {
         if (card.message) expect(outcome.staffMessage).toBe(card.message);
         expect(outcome.authenticationRequired).toBe(card.code === 'authentication_required');
       }
-      const actions = getDb().select({ action: auditEvents.action }).from(auditEvents).all().map((e) => e.action);
+      const actions = getDb()
+        .select({ action: auditEvents.action })
+        .from(auditEvents)
+        .all()
+        .map((e) => e.action);
       expect(actions).toContain('charge.attempted');
       expect(actions).toContain(`charge.${card.status}`);
     });
@@ -103,13 +177,21 @@ describe('charging each Stripe test card through the real route action', () => {
     expect(getEnv().ALLOWED_CARD_COUNTRIES).toEqual(['US', 'CA']);
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
-    const uk = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4000008260000000'), attemptKey: newAttemptKey() });
+    const uk = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4000008260000000'),
+      attemptKey: newAttemptKey(),
+    });
     const blocked = await outcomeAfter(staff.id, uk);
     expect(blocked.status).toBe('blocked');
     expect(blocked.staffMessage).toBe('This business accepts cards from US, CA only. Ask for another card.');
     expect(await intentsInSandbox()).toHaveLength(0);
     expect(invoiceStatus(invoice.id)).toBe('open');
-    const ca = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4000001240000000'), attemptKey: newAttemptKey() });
+    const ca = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4000001240000000'),
+      attemptKey: newAttemptKey(),
+    });
     expect((await outcomeAfter(staff.id, ca)).status).toBe('succeeded');
     expect(attemptRows().map((a) => a.cardCountry)).toEqual(['GB', 'CA']);
   });
@@ -119,7 +201,13 @@ describe('the server decides the amount', () => {
   it('ignores an amount and currency sent by the browser, and audits the attempt to send them', async () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id, { amount: 4500, currency: 'cad' });
-    const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey(), amount: '1', currency: 'usd' });
+    const response = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+      amount: '1',
+      currency: 'usd',
+    });
     expect((await outcomeAfter(staff.id, response)).status).toBe('succeeded');
     const [intent] = await intentsInSandbox();
     expect(intent).toMatchObject({ amount: 4500, currency: 'cad' });
@@ -135,7 +223,11 @@ describe('the server decides the amount', () => {
     getDb().update(invoices).set({ status: 'paid' }).where(eq(invoices.id, paid.id)).run();
     getDb().update(invoices).set({ status: 'void' }).where(eq(invoices.id, voided.id)).run();
     for (const invoice of [paid, voided]) {
-      const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+      const response = await charge(staff.id, {
+        invoiceId: String(invoice.id),
+        paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+        attemptKey: newAttemptKey(),
+      });
       expect(response.status).toBe(409);
       expect((await response.json()).error).toMatch(/is (paid|void) and cannot be charged/);
     }
@@ -173,7 +265,9 @@ describe('no double charge', () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
     const pm = await sandbox.paymentMethod('4242424242424242');
-    const responses = await Promise.all(Array.from({ length: 50 }, () => charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: pm, attemptKey: newAttemptKey() })));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: pm, attemptKey: newAttemptKey() })),
+    );
     expect(responses.filter((r) => r.status === 302)).toHaveLength(1);
     expect(responses.filter((r) => r.status === 409)).toHaveLength(49);
     expect(await intentsInSandbox()).toHaveLength(1);
@@ -197,8 +291,16 @@ describe('no double charge', () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
     const row = { invoiceId: invoice.id, userId: staff.id, amount: 100, currency: 'usd' as const, status: 'pending' as const, paymentMethodId: 'pm_x' };
-    getDb().insert(paymentAttempts).values({ ...row, idempotencyKey: newAttemptKey() }).run();
-    expect(() => getDb().insert(paymentAttempts).values({ ...row, idempotencyKey: newAttemptKey(), status: 'succeeded' }).run()).toThrow(/UNIQUE/);
+    getDb()
+      .insert(paymentAttempts)
+      .values({ ...row, idempotencyKey: newAttemptKey() })
+      .run();
+    expect(() =>
+      getDb()
+        .insert(paymentAttempts)
+        .values({ ...row, idempotencyKey: newAttemptKey(), status: 'succeeded' })
+        .run(),
+    ).toThrow(/UNIQUE/);
   });
 });
 
@@ -207,7 +309,11 @@ describe('no lost outcome', () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
     await sandbox.control('faults', { mode: '500_before', count: 1, method: 'POST', path: '/v1/payment_intents' });
-    const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const response = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+    });
     expect((await outcomeAfter(staff.id, response)).status).toBe('succeeded');
     expect(await intentsInSandbox()).toHaveLength(1);
   });
@@ -217,7 +323,11 @@ describe('no lost outcome', () => {
     const invoice = newInvoice(staff.id);
     // Every try the SDK makes loses its reply.
     await sandbox.control('faults', { mode: 'drop_after', count: 3, method: 'POST', path: '/v1/payment_intents' });
-    const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const response = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+    });
     const outcome = await outcomeAfter(staff.id, response);
     expect(outcome.status).toBe('unknown');
     expect(invoiceStatus(invoice.id)).toBe('processing');
@@ -237,7 +347,10 @@ describe('no lost outcome', () => {
     const pm = await sandbox.paymentMethod('4242424242424242');
     const exit = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       let stderr = '';
-      const child = spawn('npx', ['tsx', 'test/fixtures/crash-mid-charge.ts', String(invoice.id), pm, newAttemptKey(), String(staff.id)], { env: { ...process.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn('npx', ['tsx', 'test/fixtures/crash-mid-charge.ts', String(invoice.id), pm, newAttemptKey(), String(staff.id)], {
+        env: { ...process.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
     });
@@ -265,7 +378,13 @@ describe('no lost outcome', () => {
     expect(events.data).toHaveLength(1);
     const payload = JSON.stringify(events.data[0]);
     const post = async (body: string, signature: string) =>
-      respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body, headers: { 'Stripe-Signature': signature } }), params: {}, context: {} }));
+      respond(() =>
+        webhookAction({
+          request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body, headers: { 'Stripe-Signature': signature } }),
+          params: {},
+          context: {},
+        }),
+      );
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
     expect((await post(payload, signature)).status).toBe(200);
     expect(attemptRows()[0]).toMatchObject({ status: 'succeeded' });
@@ -285,7 +404,13 @@ describe('no lost outcome', () => {
     getDb().insert(webhookEvents).values({ id: event!.id, type: event!.type, receivedAt: Date.now() }).run();
     const payload = JSON.stringify(event);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-    const response = await respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }), params: {}, context: {} }));
+    const response = await respond(() =>
+      webhookAction({
+        request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }),
+        params: {},
+        context: {},
+      }),
+    );
     expect(response.status).toBe(200);
     expect(attemptRows()[0]!.status).toBe('succeeded');
   });
@@ -299,8 +424,18 @@ describe('no lost outcome', () => {
     const payload = JSON.stringify(event);
     const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_not_the_real_secret' });
     const tampered = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-    for (const [body, signature] of [[payload, forged], [payload.replace('succeeded', 'succeeded '), tampered], [payload, '']] as const) {
-      const response = await respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body, headers: signature ? { 'Stripe-Signature': signature } : {} }), params: {}, context: {} }));
+    for (const [body, signature] of [
+      [payload, forged],
+      [payload.replace('succeeded', 'succeeded '), tampered],
+      [payload, ''],
+    ] as const) {
+      const response = await respond(() =>
+        webhookAction({
+          request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body, headers: signature ? { 'Stripe-Signature': signature } : {} }),
+          params: {},
+          context: {},
+        }),
+      );
       expect(response.status).toBe(400);
     }
     expect(attemptRows()[0]!.status).toBe('unknown');
@@ -327,7 +462,17 @@ describe('no lost outcome', () => {
     const old = Date.now() - 25 * 3_600_000;
     const [row] = getDb()
       .insert(paymentAttempts)
-      .values({ invoiceId: invoice.id, userId: staff.id, idempotencyKey: newAttemptKey(), amount: 109900, currency: 'usd', status: 'unknown', paymentMethodId: await sandbox.paymentMethod('4242424242424242'), createdAt: old, sentAt: old })
+      .values({
+        invoiceId: invoice.id,
+        userId: staff.id,
+        idempotencyKey: newAttemptKey(),
+        amount: 109900,
+        currency: 'usd',
+        status: 'unknown',
+        paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+        createdAt: old,
+        sentAt: old,
+      })
       .returning()
       .all();
     getDb().update(invoices).set({ status: 'processing' }).where(eq(invoices.id, invoice.id)).run();
@@ -343,7 +488,20 @@ describe('no lost outcome', () => {
     const old = Date.now() - 30 * 3_600_000;
     for (let i = 0; i < 105; i++) {
       const inv = newInvoice(staff.id);
-      getDb().insert(paymentAttempts).values({ invoiceId: inv.id, userId: staff.id, idempotencyKey: newAttemptKey(), amount: 100, currency: 'usd', status: 'unknown', paymentMethodId: 'pm_gone', createdAt: old, needsAttentionAt: old }).run();
+      getDb()
+        .insert(paymentAttempts)
+        .values({
+          invoiceId: inv.id,
+          userId: staff.id,
+          idempotencyKey: newAttemptKey(),
+          amount: 100,
+          currency: 'usd',
+          status: 'unknown',
+          paymentMethodId: 'pm_gone',
+          createdAt: old,
+          needsAttentionAt: old,
+        })
+        .run();
     }
     const invoice = newInvoice(staff.id);
     await sandbox.control('faults', { mode: 'drop_after', count: 3, method: 'POST', path: '/v1/payment_intents' });
@@ -361,7 +519,13 @@ describe('no lost outcome', () => {
     const [event] = (await sandbox.stripe.events.list({ type: 'payment_intent.succeeded' })).data;
     const payload = JSON.stringify(event);
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
-    const response = await respond(() => webhookAction({ request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }), params: {}, context: {} }));
+    const response = await respond(() =>
+      webhookAction({
+        request: new Request('http://127.0.0.1:3000/webhooks/stripe', { method: 'POST', body: payload, headers: { 'Stripe-Signature': signature } }),
+        params: {},
+        context: {},
+      }),
+    );
     expect(response.status).toBe(200);
     expect(attemptRows()[0]).toMatchObject({ status: 'failed' });
     expect(attemptRows()[0]!.needsAttentionAt).not.toBeNull();
@@ -374,10 +538,18 @@ describe('card-testing defence', () => {
     const staff = await createTestUser('staff');
     const invoice = newInvoice(staff.id);
     for (let i = 0; i < INVOICE_DECLINE_LIMIT; i++) {
-      const response = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4000000000000002'), attemptKey: newAttemptKey() });
+      const response = await charge(staff.id, {
+        invoiceId: String(invoice.id),
+        paymentMethodId: await sandbox.paymentMethod('4000000000000002'),
+        attemptKey: newAttemptKey(),
+      });
       expect(response.status).toBe(302);
     }
-    const locked = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const locked = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+    });
     expect(locked.status).toBe(409);
     expect((await locked.json()).error).toMatch(/locked for (29|30) more minutes/);
   });
@@ -390,15 +562,29 @@ describe('card-testing defence', () => {
     }
     expect(getDb().select({ paused: users.chargingPausedAt }).from(users).where(eq(users.id, staff.id)).get()?.paused).not.toBeNull();
     const invoice = newInvoice(staff.id);
-    const refused = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const refused = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+    });
     expect(refused.status).toBe(403);
     expect((await refused.json()).error).toMatch(/paused/);
 
     const manager = await createTestUser('manager');
     const { action: userAction } = await import('~/routes/settings.users.$id');
-    const resume = await respond(async () => userAction({ request: await requestAs(manager.id, `/settings/users/${staff.id}`, { form: { intent: 'resume-charging' } }), params: { id: String(staff.id) }, context: {} }));
+    const resume = await respond(async () =>
+      userAction({
+        request: await requestAs(manager.id, `/settings/users/${staff.id}`, { form: { intent: 'resume-charging' } }),
+        params: { id: String(staff.id) },
+        context: {},
+      }),
+    );
     expect(resume.status).toBe(302);
-    const after = await charge(staff.id, { invoiceId: String(invoice.id), paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() });
+    const after = await charge(staff.id, {
+      invoiceId: String(invoice.id),
+      paymentMethodId: await sandbox.paymentMethod('4242424242424242'),
+      attemptKey: newAttemptKey(),
+    });
     expect((await outcomeAfter(staff.id, after)).status).toBe('succeeded');
   });
 });

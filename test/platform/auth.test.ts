@@ -1,13 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, sessions } from '../../db/schema';
+
 import { getUser, login } from '~/platform/auth.server';
 import { getDb } from '~/platform/db.server';
-import { FREE_FAILURES, lockDurationMs } from '~/platform/throttle.server';
 import { deleteUserSessions } from '~/platform/session.server';
+import { FREE_FAILURES, lockDurationMs } from '~/platform/throttle.server';
 import { setUserDisabled } from '~/users/users.server';
+
+import { auditEvents, sessions } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';
-import { TEST_PASSWORD, createTestUser, requestAs } from '../helpers/users';
+import { createTestUser, requestAs, TEST_PASSWORD } from '../helpers/users';
 
 useTestDatabase({ SESSION_IDLE_MINUTES: '30', SESSION_ABSOLUTE_HOURS: '12' });
 
@@ -55,7 +57,11 @@ describe('login', () => {
     const user = await createTestUser('staff');
     const planted = await requestAs(user.id, '/login');
     const plantedCookie = planted.headers.get('Cookie')!;
-    const result = await login(new Request('http://127.0.0.1:3000/login', { method: 'POST', headers: { Cookie: plantedCookie } }), 'staff@keyed.test', TEST_PASSWORD);
+    const result = await login(
+      new Request('http://127.0.0.1:3000/login', { method: 'POST', headers: { Cookie: plantedCookie } }),
+      'staff@keyed.test',
+      TEST_PASSWORD,
+    );
     expect(result.ok).toBe(true);
     expect(await getUser(new Request('http://127.0.0.1:3000/', { headers: { Cookie: plantedCookie } }))).toBeNull();
   });
@@ -122,14 +128,20 @@ describe('sessions', () => {
   it('expires after 30 idle minutes', async () => {
     const { request } = await loggedIn();
     expect(await getUser(request)).not.toBeNull();
-    getDb().update(sessions).set({ lastSeenAt: Date.now() - 30 * 60_000 - 1 }).run();
+    getDb()
+      .update(sessions)
+      .set({ lastSeenAt: Date.now() - 30 * 60_000 - 1 })
+      .run();
     expect(await getUser(request)).toBeNull();
     expect(getDb().select().from(sessions).all()).toHaveLength(0);
   });
 
   it('expires 12 hours after login even when active', async () => {
     const { request } = await loggedIn();
-    getDb().update(sessions).set({ expiresAt: Date.now() - 1, lastSeenAt: Date.now() }).run();
+    getDb()
+      .update(sessions)
+      .set({ expiresAt: Date.now() - 1, lastSeenAt: Date.now() })
+      .run();
     expect(await getUser(request)).toBeNull();
   });
 

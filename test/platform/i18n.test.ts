@@ -1,12 +1,14 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
+
+import { formatDate, formatDateTime } from '~/components/format';
 import { invoiceFormSchema } from '~/invoices/invoice-form';
-import { fixedT } from '~/platform/i18n';
 import en from '~/locales/en';
 import frCA from '~/locales/fr-CA';
+import { fixedT } from '~/platform/i18n';
 import { formatMoney, parseAmount } from '~/platform/money';
-import { formatDate, formatDateTime } from '~/components/format';
 
 const PLURAL = /_(zero|one|two|few|many|other)$/;
 
@@ -94,7 +96,22 @@ describe('translation catalogues', () => {
     const enFlat = Object.fromEntries(flatten(en).map((k) => [k, k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], en)]));
     const same = flatten(frCA)
       .filter((k) => k in enFlat && k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], frCA) === enFlat[k])
-      .filter((k) => !['layout.languageName.en', 'layout.languageName.frCA', 'titles.terminal', 'nav.terminal', 'terminal.paymentIntent', 'invoiceForm.description', 'invoices.actions', 'invoices.pagination', 'payment.chargeId', 'timeline.webhook', 'timeline.note'].includes(k));
+      .filter(
+        (k) =>
+          ![
+            'layout.languageName.en',
+            'layout.languageName.frCA',
+            'titles.terminal',
+            'nav.terminal',
+            'terminal.paymentIntent',
+            'invoiceForm.description',
+            'invoices.actions',
+            'invoices.pagination',
+            'payment.chargeId',
+            'timeline.webhook',
+            'timeline.note',
+          ].includes(k),
+      );
     expect(same).toEqual([]);
   });
 });

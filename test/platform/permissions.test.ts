@@ -1,20 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { describe, expect, it } from 'vitest';
-import type { Role } from '../../db/schema';
+
+import { createInvoice } from '~/invoices/invoices.server';
 import * as audit from '~/routes/audit';
-import * as dashboard from '~/routes/dashboard';
-import * as invoiceDetail from '~/routes/invoices.$id';
-import * as invoiceList from '~/routes/invoices._index';
-import * as invoiceNew from '~/routes/invoices.new';
-import * as userDetail from '~/routes/settings.users.$id';
-import * as userList from '~/routes/settings.users._index';
-import * as reports from '~/routes/reports';
-import * as settingsPage from '~/routes/settings._index';
-import * as terminal from '~/routes/terminal';
 import * as chargeList from '~/routes/charges._index';
 import * as chargeDetail from '~/routes/charges.$id';
 import * as chargeExport from '~/routes/charges.export';
-import { createInvoice } from '~/invoices/invoices.server';
+import * as dashboard from '~/routes/dashboard';
+import * as invoiceList from '~/routes/invoices._index';
+import * as invoiceDetail from '~/routes/invoices.$id';
+import * as invoiceNew from '~/routes/invoices.new';
+import * as reports from '~/routes/reports';
+import * as settingsPage from '~/routes/settings._index';
+import * as userList from '~/routes/settings.users._index';
+import * as userDetail from '~/routes/settings.users.$id';
+import * as terminal from '~/routes/terminal';
+
+import type { Role } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';
 import { createTestUser, requestAs, respond } from '../helpers/users';
 
@@ -32,21 +34,66 @@ const CASES: Case[] = [
   { name: 'GET /dashboard', path: '/dashboard', handler: dashboard.loader as Handler, allowed: ALL },
   { name: 'GET /invoices', path: '/invoices', handler: invoiceList.loader as Handler, allowed: ALL },
   { name: 'GET /invoices/:id', path: '/invoices/1', params: { id: '1' }, handler: invoiceDetail.loader as Handler, allowed: ALL },
-  { name: 'POST /invoices/:id (void)', path: '/invoices/1', params: { id: '1' }, handler: invoiceDetail.action as Handler, method: 'POST', form: { intent: 'void' }, allowed: FINANCE_UP },
+  {
+    name: 'POST /invoices/:id (void)',
+    path: '/invoices/1',
+    params: { id: '1' },
+    handler: invoiceDetail.action as Handler,
+    method: 'POST',
+    form: { intent: 'void' },
+    allowed: FINANCE_UP,
+  },
   { name: 'GET /invoices/new', path: '/invoices/new', handler: invoiceNew.loader as Handler, allowed: FINANCE_UP },
-  { name: 'POST /invoices/new', path: '/invoices/new', handler: invoiceNew.action as Handler, method: 'POST', form: { customerName: 'A', description: 'B', amount: '10.00', currency: 'usd' }, allowed: FINANCE_UP },
+  {
+    name: 'POST /invoices/new',
+    path: '/invoices/new',
+    handler: invoiceNew.action as Handler,
+    method: 'POST',
+    form: { customerName: 'A', description: 'B', amount: '10.00', currency: 'usd' },
+    allowed: FINANCE_UP,
+  },
   { name: 'GET /settings/users', path: '/settings/users', handler: userList.loader as Handler, allowed: MANAGER },
-  { name: 'POST /settings/users', path: '/settings/users', handler: userList.action as Handler, method: 'POST', form: { email: 'new@keyed.test', name: 'New', role: 'staff', password: 'short' }, allowed: MANAGER },
+  {
+    name: 'POST /settings/users',
+    path: '/settings/users',
+    handler: userList.action as Handler,
+    method: 'POST',
+    form: { email: 'new@keyed.test', name: 'New', role: 'staff', password: 'short' },
+    allowed: MANAGER,
+  },
   { name: 'GET /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.loader as Handler, allowed: MANAGER },
-  { name: 'POST /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.action as Handler, method: 'POST', form: { intent: 'change-role', role: 'staff' }, allowed: MANAGER },
+  {
+    name: 'POST /settings/users/:id',
+    path: '/settings/users/1',
+    params: { id: '1' },
+    handler: userDetail.action as Handler,
+    method: 'POST',
+    form: { intent: 'change-role', role: 'staff' },
+    allowed: MANAGER,
+  },
   { name: 'GET /audit', path: '/audit', handler: audit.loader as Handler, allowed: MANAGER },
   { name: 'GET /charges', path: '/charges', handler: chargeList.loader as Handler, allowed: FINANCE_UP },
   { name: 'GET /charges/export', path: '/charges/export', handler: chargeExport.loader as Handler, allowed: FINANCE_UP },
   { name: 'GET /charges/:id', path: '/charges/1', params: { id: '1' }, handler: chargeDetail.loader as Handler, allowed: FINANCE_UP },
-  { name: 'POST /charges/:id (check)', path: '/charges/1', params: { id: '1' }, handler: chargeDetail.action as Handler, method: 'POST', form: { intent: 'check' }, allowed: FINANCE_UP },
+  {
+    name: 'POST /charges/:id (check)',
+    path: '/charges/1',
+    params: { id: '1' },
+    handler: chargeDetail.action as Handler,
+    method: 'POST',
+    form: { intent: 'check' },
+    allowed: FINANCE_UP,
+  },
   { name: 'GET /reports', path: '/reports', handler: reports.loader as Handler, allowed: MANAGER },
   { name: 'GET /settings', path: '/settings', handler: settingsPage.loader as Handler, allowed: MANAGER },
-  { name: 'POST /settings', path: '/settings', handler: settingsPage.action as Handler, method: 'POST', form: { upgradeThresholdPercent: 'x', refundApprovalThreshold: '1' }, allowed: MANAGER },
+  {
+    name: 'POST /settings',
+    path: '/settings',
+    handler: settingsPage.action as Handler,
+    method: 'POST',
+    form: { upgradeThresholdPercent: 'x', refundApprovalThreshold: '1' },
+    allowed: MANAGER,
+  },
   { name: 'GET /terminal', path: '/terminal', handler: terminal.loader as Handler, allowed: ALL },
   { name: 'POST /terminal', path: '/terminal', handler: terminal.action as Handler, method: 'POST', form: { intent: 'charge', invoiceId: 'x' }, allowed: ALL },
 ];

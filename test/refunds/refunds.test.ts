@@ -1,14 +1,16 @@
 import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../../db/schema';
+
 import { getChargeDetail } from '~/charges/history.server';
-import { getDb, getSqlite } from '~/platform/db.server';
 import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
-import { financeSummary } from '~/reports/dashboard.server';
-import { newRefundKey, refundCharge, refundableAmount, settlePendingRefunds } from '~/refunds/refunds.server';
 import { handleStripeWebhook } from '~/payments/webhooks.server';
+import { getDb, getSqlite } from '~/platform/db.server';
+import { newRefundKey, refundableAmount, refundCharge, settlePendingRefunds } from '~/refunds/refunds.server';
+import { financeSummary } from '~/reports/dashboard.server';
+
+import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../../db/schema';
 import { seedDemoHistory } from '../../demo/history';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
@@ -21,8 +23,14 @@ const sandbox = useSandbox();
 /** A paid invoice: charged through the real payment flow against the sandbox. */
 async function paidCharge(amount = 30000, currency: 'usd' | 'cad' = 'usd') {
   const staff = await createTestUser('staff', `staff${Math.random()}@keyed.test`);
-  const invoice = createInvoice({ customerName: 'Phone Customer', customerEmail: null, customerPhone: null, description: 'Order', amount, currency }, { id: staff.id });
-  const started = await chargeInvoice({ invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() }, { id: staff.id });
+  const invoice = createInvoice(
+    { customerName: 'Phone Customer', customerEmail: null, customerPhone: null, description: 'Order', amount, currency },
+    { id: staff.id },
+  );
+  const started = await chargeInvoice(
+    { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() },
+    { id: staff.id },
+  );
   if (started.kind !== 'attempt') throw new Error('charge refused');
   const attempt = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.id, started.attemptId)).get()!;
   expect(attempt.status).toBe('succeeded');
@@ -51,7 +59,10 @@ describe('refunding a charge', () => {
   it('refunds part, then the rest: Stripe gets each, totals and invoice status follow, every step audited', async () => {
     const finance = await createTestUser('finance');
     const { attempt, invoice } = await paidCharge(30000);
-    const part = await refundCharge({ attemptId: attempt.id, amount: 10000, reason: 'requested_by_customer', idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
+    const part = await refundCharge(
+      { attemptId: attempt.id, amount: 10000, reason: 'requested_by_customer', idempotencyKey: newRefundKey() },
+      { id: finance.id, role: 'finance' },
+    );
     expect(part).toMatchObject({ ok: true, amount: 10000, status: 'succeeded' });
     expect(attemptRow(attempt.id).amountRefunded).toBe(10000);
     expect(invoiceRow(invoice.id)).toMatchObject({ status: 'partially_refunded', amountRefunded: 10000 });
@@ -63,7 +74,12 @@ describe('refunding a charge', () => {
     const atStripe = await stripeRefunds(attempt.stripePaymentIntentId!);
     expect(atStripe.map((r) => r.amount).sort()).toEqual([10000, 20000]);
     expect(atStripe.every((r) => r.metadata?.attempt_id === String(attempt.id))).toBe(true);
-    const actions = getDb().select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.subjectId, String(attempt.id))).all().map((e) => e.action);
+    const actions = getDb()
+      .select({ action: auditEvents.action })
+      .from(auditEvents)
+      .where(eq(auditEvents.subjectId, String(attempt.id)))
+      .all()
+      .map((e) => e.action);
     expect(actions.filter((a) => a === 'refund.requested')).toHaveLength(2);
     expect(actions.filter((a) => a === 'refund.succeeded')).toHaveLength(2);
     const detail = getChargeDetail({ id: attempt.id })!;
@@ -83,7 +99,10 @@ describe('refunding a charge', () => {
     expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(0);
     expect(invoiceRow(invoice.id).status).toBe('paid');
     for (const amount of [0, -5, 1.5]) {
-      expect(await refundCharge({ attemptId: attempt.id, amount, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, status: 400 });
+      expect(await refundCharge({ attemptId: attempt.id, amount, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+        ok: false,
+        status: 400,
+      });
     }
   });
 
@@ -143,7 +162,10 @@ describe('refunding a charge', () => {
     await sandbox.control('faults', { mode: '500_before', count: 6, method: 'POST', path: '/v1/refunds' });
     const unsent = await refundCharge({ attemptId: attempt.id, amount: 2000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
     await sandbox.control('faults', undefined, 'DELETE');
-    expect([lost, unsent]).toMatchObject([{ ok: true, status: 'pending' }, { ok: true, status: 'pending' }]);
+    expect([lost, unsent]).toMatchObject([
+      { ok: true, status: 'pending' },
+      { ok: true, status: 'pending' },
+    ]);
     expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(1);
 
     expect(await settlePendingRefunds({ olderThanMs: 60_000 })).toEqual([]);
@@ -175,22 +197,47 @@ describe('refunding a charge', () => {
     const { attempt } = await paidCharge(30000);
     const refused = await refundCharge({ attemptId: attempt.id, amount: 20001, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
     expect(refused).toMatchObject({ ok: false, status: 403, reason: 'needs_manager', threshold: 20000 });
-    expect(await refundCharge({ attemptId: attempt.id, amount: 20000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: true });
+    expect(await refundCharge({ attemptId: attempt.id, amount: 20000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      ok: true,
+    });
     // Splitting does not get around it: the threshold counts everything refunded on the charge.
-    expect(await refundCharge({ attemptId: attempt.id, amount: 1, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, reason: 'needs_manager' });
+    expect(await refundCharge({ attemptId: attempt.id, amount: 1, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      ok: false,
+      reason: 'needs_manager',
+    });
     const { attempt: second } = await paidCharge(30000);
-    expect(await refundCharge({ attemptId: second.id, idempotencyKey: newRefundKey() }, { id: manager.id, role: 'manager' })).toMatchObject({ ok: true, amount: 30000 });
-    expect(await refundCharge({ attemptId: second.id, amount: 100, idempotencyKey: newRefundKey() }, { id: staff.id, role: 'staff' })).toMatchObject({ ok: false, status: 403, reason: 'forbidden' });
+    expect(await refundCharge({ attemptId: second.id, idempotencyKey: newRefundKey() }, { id: manager.id, role: 'manager' })).toMatchObject({
+      ok: true,
+      amount: 30000,
+    });
+    expect(await refundCharge({ attemptId: second.id, amount: 100, idempotencyKey: newRefundKey() }, { id: staff.id, role: 'staff' })).toMatchObject({
+      ok: false,
+      status: 403,
+      reason: 'forbidden',
+    });
   });
 
   it('refuses charges that did not succeed', async () => {
     const finance = await createTestUser('finance');
     const staff = await createTestUser('staff');
-    const invoice = createInvoice({ customerName: 'X', customerEmail: null, customerPhone: null, description: 'Order', amount: 5000, currency: 'usd' }, { id: staff.id });
-    const started = await chargeInvoice({ invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4000000000009995'), attemptKey: newAttemptKey() }, { id: staff.id });
+    const invoice = createInvoice(
+      { customerName: 'X', customerEmail: null, customerPhone: null, description: 'Order', amount: 5000, currency: 'usd' },
+      { id: staff.id },
+    );
+    const started = await chargeInvoice(
+      { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4000000000009995'), attemptKey: newAttemptKey() },
+      { id: staff.id },
+    );
     if (started.kind !== 'attempt') throw new Error('refused');
-    expect(await refundCharge({ attemptId: started.attemptId, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, status: 409, reason: 'not_refundable' });
-    expect(await refundCharge({ attemptId: 99999, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, status: 404 });
+    expect(await refundCharge({ attemptId: started.attemptId, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      ok: false,
+      status: 409,
+      reason: 'not_refundable',
+    });
+    expect(await refundCharge({ attemptId: 99999, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      ok: false,
+      status: 404,
+    });
   });
 });
 
@@ -215,7 +262,11 @@ describe('refunds and disputes from Stripe by webhook', () => {
     await deliver('charge.refunded');
     await deliver('refund.created');
     expect(attemptRow(attempt.id).amountRefunded).toBe(30000);
-    expect(refundRows().map((r) => r.amount).sort((x, y) => x - y)).toEqual([10000, 20000]);
+    expect(
+      refundRows()
+        .map((r) => r.amount)
+        .sort((x, y) => x - y),
+    ).toEqual([10000, 20000]);
     expect(refundRows().every((r) => r.stripeRefundId?.startsWith('re_'))).toBe(true);
     expect(invoiceRow(invoice.id)).toMatchObject({ status: 'refunded', amountRefunded: 30000 });
   });
@@ -225,14 +276,26 @@ describe('refunds and disputes from Stripe by webhook', () => {
     await sandbox.stripe.refunds.create({ payment_intent: attempt.stripePaymentIntentId!, reason: 'duplicate' });
     await deliver('refund.created');
     await deliver('charge.refunded');
-    const snapshot = () => ({ refunds: refundRows(), attempt: attemptRow(attempt.id), invoice: invoiceRow(invoice.id), audits: getDb().select().from(auditEvents).all().length, hooks: getDb().select().from(webhookEvents).all().length });
+    const snapshot = () => ({
+      refunds: refundRows(),
+      attempt: attemptRow(attempt.id),
+      invoice: invoiceRow(invoice.id),
+      audits: getDb().select().from(auditEvents).all().length,
+      hooks: getDb().select().from(webhookEvents).all().length,
+    });
     const before = snapshot();
     expect(before.refunds).toMatchObject([{ amount: 30000, reason: 'duplicate', status: 'succeeded' }]);
     expect(before.invoice).toMatchObject({ status: 'refunded', amountRefunded: 30000 });
     const replies = [...(await deliver('refund.created')), ...(await deliver('charge.refunded'))];
     expect(replies.map((r) => r.body)).toEqual(['Already processed', 'Already processed']);
     expect(snapshot()).toEqual(before);
-    expect(getDb().select().from(webhookEvents).all().every((e) => e.objectId)).toBe(true);
+    expect(
+      getDb()
+        .select()
+        .from(webhookEvents)
+        .all()
+        .every((e) => e.objectId),
+    ).toBe(true);
   });
 
   it('the webhooks of a refund made in Keyed do not count it twice', async () => {
@@ -267,7 +330,10 @@ describe('refunds and disputes from Stripe by webhook', () => {
     expect(attemptRow(attempt.id).stripeDisputeId).toMatch(/^dp_/);
     const detail = getChargeDetail({ id: attempt.id })!;
     expect(detail.timeline.filter((e) => e.kind === 'dispute')).toHaveLength(1);
-    expect(await refundCharge({ attemptId: attempt.id, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({ ok: false, reason: 'disputed' });
+    expect(await refundCharge({ attemptId: attempt.id, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      ok: false,
+      reason: 'disputed',
+    });
   });
 });
 
@@ -277,8 +343,14 @@ describe('finance dashboard figures', () => {
     const { attempt } = await paidCharge(30000, 'cad');
     await refundCharge({ attemptId: attempt.id, amount: 2500, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
     const staff = await createTestUser('staff', 'decliner@keyed.test');
-    const invoice = createInvoice({ customerName: 'X', customerEmail: null, customerPhone: null, description: 'Order', amount: 5000, currency: 'usd' }, { id: staff.id });
-    await chargeInvoice({ invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4000000000000002'), attemptKey: newAttemptKey() }, { id: staff.id });
+    const invoice = createInvoice(
+      { customerName: 'X', customerEmail: null, customerPhone: null, description: 'Order', amount: 5000, currency: 'usd' },
+      { id: staff.id },
+    );
+    await chargeInvoice(
+      { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4000000000000002'), attemptKey: newAttemptKey() },
+      { id: staff.id },
+    );
     const summary = financeSummary();
     for (const period of [summary.today, summary.week]) {
       expect(period.find((p) => p.currency === 'cad')).toEqual({ currency: 'cad', volume: 30000, succeeded: 1, refunded: 2500, failures: 0 });
@@ -290,8 +362,21 @@ describe('finance dashboard figures', () => {
 
 describe('demo history in sandbox mode', () => {
   it('the sandbox import refuses malformed payments (and imports nothing)', async () => {
-    const good = { paymentIntentId: 'pi_3SAAAAAAAAAAAAAAAAAAAAAAAA', chargeId: 'ch_3SAAAAAAAAAAAAAAAAAAAAAAAA', paymentMethodId: 'pm_3SAAAAAAAAAAAAAAAAAAAAAAAA', amount: 1000, currency: 'usd', created: 1790000000, card: { brand: 'visa', last4: '4242', country: 'US', expMonth: 1, expYear: 2030, funding: 'credit' } };
-    for (const bad of [{ ...good, amount: 0 }, { ...good, chargeId: 'nope' }, { ...good, card: { brand: 'visa', last4: '42424242424242' } }, { ...good, refunds: [{ id: 're_3SAAAAAAAAAAAAAAAAAAAAAAAA', amount: 1001, created: 1790000001 }] }]) {
+    const good = {
+      paymentIntentId: 'pi_3SAAAAAAAAAAAAAAAAAAAAAAAA',
+      chargeId: 'ch_3SAAAAAAAAAAAAAAAAAAAAAAAA',
+      paymentMethodId: 'pm_3SAAAAAAAAAAAAAAAAAAAAAAAA',
+      amount: 1000,
+      currency: 'usd',
+      created: 1790000000,
+      card: { brand: 'visa', last4: '4242', country: 'US', expMonth: 1, expYear: 2030, funding: 'credit' },
+    };
+    for (const bad of [
+      { ...good, amount: 0 },
+      { ...good, chargeId: 'nope' },
+      { ...good, card: { brand: 'visa', last4: '42424242424242' } },
+      { ...good, refunds: [{ id: 're_3SAAAAAAAAAAAAAAAAAAAAAAAA', amount: 1001, created: 1790000001 }] },
+    ]) {
       await expect(sandbox.control('history', { payments: [good, bad] })).rejects.toThrow(/400/);
     }
     await expect(sandbox.stripe.paymentIntents.retrieve(good.paymentIntentId)).rejects.toThrow(/No such/);
@@ -302,12 +387,22 @@ describe('demo history in sandbox mode', () => {
   it('writes history whose succeeded charges exist in the sandbox, so refunding one through the SDK works', async () => {
     const staff = await createTestUser('staff');
     const finance = await createTestUser('finance');
-    const seeded = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30, staffUserIds: [staff.id], refundUserIds: [finance.id] });
+    const seeded = await seedDemoHistory(getSqlite(), {
+      sandboxUrl: sandbox.url,
+      attempts: 400,
+      days: 30,
+      staffUserIds: [staff.id],
+      refundUserIds: [finance.id],
+    });
     const succeeded = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.status, 'succeeded')).all();
     expect(seeded.generated?.attempts).toBe(400);
     expect(seeded.imported).toBe(succeeded.length);
     // Again (the next start): nothing generated, nothing imported twice.
-    expect(await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30 })).toEqual({ generated: null, imported: 0, skipped: succeeded.length });
+    expect(await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 400, days: 30 })).toEqual({
+      generated: null,
+      imported: 0,
+      skipped: succeeded.length,
+    });
     // A fresh sandbox file is repaired from the database.
     await sandbox.control('reset', {});
     expect((await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, days: 30 })).imported).toBe(succeeded.length);

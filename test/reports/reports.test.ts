@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { invoices, paymentAttempts, type Currency } from '../../db/schema';
-import { getDb, getSqlite } from '~/platform/db.server';
+
 import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
+import { getDb, getSqlite } from '~/platform/db.server';
 import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports/reports.server';
 import { rebuildRollup, utcDay } from '~/reports/rollup.server';
+
+import { type Currency, invoices, paymentAttempts } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
 import { createTestUser } from '../helpers/users';
@@ -80,12 +82,22 @@ describe('report rollups', () => {
     const rand = random(7);
     for (let i = 0; i < 24; i++) {
       const user = staff[i % 2]!;
-      const invoice = createInvoice({ customerName: `C${i}`, customerEmail: null, customerPhone: null, description: 'x', amount: 500 + i * 37, currency: i % 3 ? 'usd' : 'cad' }, { id: user.id });
+      const invoice = createInvoice(
+        { customerName: `C${i}`, customerEmail: null, customerPhone: null, description: 'x', amount: 500 + i * 37, currency: i % 3 ? 'usd' : 'cad' },
+        { id: user.id },
+      );
       // Up to three cards per invoice: declines first, sometimes recovered by a later card.
       for (let attempt = 0; attempt < 3; attempt++) {
         const card = cards[Math.floor(rand() * cards.length)]!;
         await chargeInvoice({ invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod(card), attemptKey: newAttemptKey() }, { id: user.id });
-        if (getDb().select({ status: invoices.status }).from(invoices).where(sql`id = ${invoice.id}`).get()?.status === 'paid') break;
+        if (
+          getDb()
+            .select({ status: invoices.status })
+            .from(invoices)
+            .where(sql`id = ${invoice.id}`)
+            .get()?.status === 'paid'
+        )
+          break;
       }
     }
     const incremental = snapshotRollups();
@@ -156,9 +168,23 @@ describe('staff decline outliers', () => {
     const now = Date.now();
     getDb().transaction((tx) => {
       for (let i = 0; i < 30; i++) {
-        const invoice = tx.insert(invoices).values({ number: `T-${i}`, customerName: 'T', description: 't', amount: 500, currency: 'usd', createdAt: now, updatedAt: now }).returning({ id: invoices.id }).get();
+        const invoice = tx
+          .insert(invoices)
+          .values({ number: `T-${i}`, customerName: 'T', description: 't', amount: 500, currency: 'usd', createdAt: now, updatedAt: now })
+          .returning({ id: invoices.id })
+          .get();
         tx.insert(paymentAttempts)
-          .values({ invoiceId: invoice.id, userId: ids[3]!, idempotencyKey: `t_${i}`, amount: 500, currency: 'usd', status: i < 25 ? 'failed' : 'succeeded', paymentMethodId: 'pm_t', failureCode: i < 25 ? 'card_declined' : null, createdAt: now - i * 1000 })
+          .values({
+            invoiceId: invoice.id,
+            userId: ids[3]!,
+            idempotencyKey: `t_${i}`,
+            amount: 500,
+            currency: 'usd',
+            status: i < 25 ? 'failed' : 'succeeded',
+            paymentMethodId: 'pm_t',
+            failureCode: i < 25 ? 'card_declined' : null,
+            createdAt: now - i * 1000,
+          })
           .run();
       }
     });
@@ -173,7 +199,11 @@ describe('report range', () => {
   const today = '2026-11-26';
   it('accepts presets and custom ranges, and names the bad field otherwise', () => {
     expect(parseReportRange(new URLSearchParams('range=7'), today)).toEqual({ range: { from: '2026-11-20', to: today, preset: 7 }, errors: {} });
-    expect(parseReportRange(new URLSearchParams('range=custom&from=2026-01-01&to=2026-01-31'), today).range).toEqual({ from: '2026-01-01', to: '2026-01-31', preset: 'custom' });
+    expect(parseReportRange(new URLSearchParams('range=custom&from=2026-01-01&to=2026-01-31'), today).range).toEqual({
+      from: '2026-01-01',
+      to: '2026-01-31',
+      preset: 'custom',
+    });
     expect(parseReportRange(new URLSearchParams('range=custom&from=2026-02-30&to=2026-03-01'), today).errors).toEqual({ from: 'reports.errors.date' });
     expect(parseReportRange(new URLSearchParams('range=custom&from=2026-03-01&to=2026-02-01'), today).errors).toEqual({ from: 'reports.errors.order' });
     expect(parseReportRange(new URLSearchParams('range=custom&from=2026-11-01&to=2026-12-01'), today).errors).toEqual({ to: 'reports.errors.future' });

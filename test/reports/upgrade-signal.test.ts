@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+
 import {
+  type DailyAuthCounts,
   evaluateUpgradeSignal,
   evaluateUpgradeSignalRange,
   fisherRisePValue,
   hypergeometricUpperTail,
-  type DailyAuthCounts,
   type UpgradeSignalOptions,
 } from '~/reports/upgrade-signal.server';
 
@@ -105,7 +106,10 @@ describe('quality of the signal on seeded generated histories', () => {
       // Stays on while the 28-day baseline is still mostly pre-step days. (Later, as the baseline
       // fills with 3% days, only the 2% threshold holds it on and a low week can dip under it.)
       const after = evaluateUpgradeSignalRange(series, { from: dayAt(STEP_DAY + 3), to: dayAt(STEP_DAY + 17) });
-      expect(after.every((point) => point.on), `seed ${seed} stays on`).toBe(true);
+      expect(
+        after.every((point) => point.on),
+        `seed ${seed} stays on`,
+      ).toBe(true);
       const atD3 = evaluateUpgradeSignal(series, dayAt(STEP_DAY + 3));
       expect(atD3.since! >= dayAt(STEP_DAY - 6) && atD3.since! <= dayAt(STEP_DAY + 3)).toBe(true);
       if (evaluateUpgradeSignal(series, dayAt(STEP_DAY - 1)).on) onTheDayBefore++;
@@ -146,8 +150,7 @@ describe('quality of the signal on seeded generated histories', () => {
     for (let history = 0; history < 300; history++) {
       const volume = Math.floor(random() * 60);
       const share = random() * 0.5;
-      const series = generateHistory({ seed: 30_000 + history, days: 70, volume, share: (i) => (i < 50 ? share / 10 : share) })
-        .filter(() => random() > 0.3); // gaps: days with no attempts at all
+      const series = generateHistory({ seed: 30_000 + history, days: 70, volume, share: (i) => (i < 50 ? share / 10 : share) }).filter(() => random() > 0.3); // gaps: days with no attempts at all
       const options: UpgradeSignalOptions = { thresholdShare: 0.005 + random() * 0.2, alpha: 0.001 + random() * 0.2 };
       for (const point of evaluateUpgradeSignalRange(series, { from: dayAt(0), to: dayAt(69) }, options)) {
         if (!point.on) continue;

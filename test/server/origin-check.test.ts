@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { isCrossSiteStateChange } from '../../server/origin-check';
 
 const base = { method: 'POST', path: '/invoices/new', host: '127.0.0.1:3000', protocol: 'http', origin: undefined, secFetchSite: undefined };
