@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 
 import { chargesCsvStream } from '../app/charges/export-csv.server';
 import { type ChargeFilter, chargeTotals, listCharges, parseChargeFilter } from '../app/charges/history.server';
-import { generateHistory, type HistoryScenario } from '../demo/history';
+import type { HistoryScenario } from '../demo/auth-share';
+import { generateHistory } from '../demo/history';
 import { type Figure, round, timeMedian, withRssSampling } from './lib';
 
 export type GeneratorOptions = { attempts: number; days: number; scenario: HistoryScenario; seed: number };

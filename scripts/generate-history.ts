@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { closeDb, getSqlite } from '../app/platform/db.server';
 import { getEnv } from '../app/platform/env.server';
 import { migrateDatabase } from '../db/migrate';
-import { generateHistory, type HistoryScenario } from '../demo/history';
+import type { HistoryScenario } from '../demo/auth-share';
+import { generateHistory } from '../demo/history';
 
 const { values } = parseArgs({
   options: {

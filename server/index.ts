@@ -11,7 +11,8 @@ import { getDb, getSqlite, openSqlite } from '../app/platform/db.server';
 import { type Env, EnvError, parseEnv } from '../app/platform/env.server';
 import type { RuntimeConfig } from '../app/platform/runtime-config.server';
 import { migrateDatabase } from '../db/migrate';
-import { seedDemoHistory } from '../demo/history';
+import { demoAuthShare } from '../demo/auth-share';
+import { seedDemoHistory } from '../demo/demo-history';
 import { DEMO_USERS, seedDemo } from '../demo/seed';
 import { startSandbox } from '../sandbox/index';
 import { isCrossSiteStateChange } from './origin-check';
@@ -19,11 +20,6 @@ import { limitRequestBodies } from './request-limits';
 import { nonceMiddleware, type PaymentOrigins, sandboxOrigins, securityHeaders, STRIPE_ORIGINS } from './security-headers';
 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
-
-const DEMO_RAMP_DAYS = 18;
-function demoAuthShare(daysAgo: number) {
-  return daysAgo >= DEMO_RAMP_DAYS ? 0.005 : 0.005 + 0.04 * ((DEMO_RAMP_DAYS - daysAgo) / DEMO_RAMP_DAYS);
-}
 
 async function main() {
   // A local .env file, when present, fills in variables the environment does not set.
@@ -64,8 +60,6 @@ async function main() {
     const { seeded } = await seedDemo(getDb(), env.DEMO_PASSWORD);
     if (seeded) console.log('Seeded demo users and invoices.');
     // About 90 days of charge history, mirrored into the sandbox so refunds on it work like on any charge.
-    // ~100 attempts a day, authentication-required declines climbing from 0.5% to 4.5% over the last 18 days:
-    // a rise clear enough that the upgrade signal shows whichever day of the week the demo starts.
     const history = await seedDemoHistory(getSqlite(), { sandboxUrl: sandbox.url, attempts: 9000, authShare: demoAuthShare });
     if (history.generated) console.log(`Seeded ${history.generated.attempts.toLocaleString('en-US')} demo charges over 90 days.`);
   }

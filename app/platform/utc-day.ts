@@ -1,6 +1,6 @@
 // Days as Keyed counts them: UTC calendar days written YYYY-MM-DD (charges, rollups, reports and filters agree).
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export function utcDay(ms: number) {
   return new Date(ms).toISOString().slice(0, 10);

@@ -14,7 +14,8 @@ import {
 import { getDb, getSqlite } from '~/platform/db.server';
 
 import { type AttemptStatus, invoices, paymentAttempts, users } from '../../db/schema';
-import { createRandom, generateHistory } from '../../demo/history';
+import { generateHistory } from '../../demo/history';
+import { createRandom } from '../../demo/random';
 import { useTestDatabase } from '../helpers/database';
 import { createTestUser } from '../helpers/users';
 

@@ -9,7 +9,8 @@ import { getSqlite, openSqlite } from '~/platform/db.server';
 import { verifyPassword } from '~/platform/password.server';
 
 import { migrateDatabase } from '../../db/migrate';
-import { BASELINE_AUTH_SHARE, generateHistory, scenarioAuthShare } from '../../demo/history';
+import { BASELINE_AUTH_SHARE, scenarioAuthShare } from '../../demo/auth-share';
+import { generateHistory } from '../../demo/history';
 import { useTestDatabase } from '../helpers/database';
 
 useTestDatabase();

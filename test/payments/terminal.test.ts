@@ -348,7 +348,7 @@ describe('no lost outcome', () => {
     const exit = await new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) => {
       let stderr = '';
       const child = spawn('npx', ['tsx', 'test/fixtures/crash-mid-charge.ts', String(invoice.id), pm, newAttemptKey(), String(staff.id)], {
-        env: { ...process.env },
+        env: { ...process.env, SANDBOX_PORT: String(sandbox.port) },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -11,7 +11,7 @@ import { newRefundKey, refundableAmount, refundCharge, settlePendingRefunds } fr
 import { financeSummary } from '~/reports/dashboard.server';
 
 import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../../db/schema';
-import { seedDemoHistory } from '../../demo/history';
+import { seedDemoHistory } from '../../demo/demo-history';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
 import { createTestUser } from '../helpers/users';

@@ -8,7 +8,8 @@ import { getSqlite } from '~/platform/db.server';
 import { newRefundKey, refundCharge } from '~/refunds/refunds.server';
 import { rebuildRollup } from '~/reports/rollup.server';
 
-import { createRandom, generateHistory } from '../../demo/history';
+import { generateHistory } from '../../demo/history';
+import { createRandom } from '../../demo/random';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
 import { createTestUser } from '../helpers/users';
