@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { closeDb, getSqlite } from '../app/platform/db.server';
 import { getEnv } from '../app/platform/env.server';
 import { fixedT } from '../app/platform/i18n';
-import { createUserSchema } from '../app/users/user-form';
+import { createUserSchema, USER_REFUSAL_KEYS } from '../app/users/user-form';
 import { createUser } from '../app/users/users.server';
 import { migrateDatabase } from '../db/migrate';
 
@@ -50,7 +50,7 @@ async function main() {
   const result = await createUser(parsed.data, null);
   closeDb();
   if (!result.ok) {
-    console.error(t(result.error));
+    console.error(t(USER_REFUSAL_KEYS[result.reason]));
     process.exit(1);
   }
   console.log(`Created ${parsed.data.role} ${parsed.data.email} (user ${result.id}).`);

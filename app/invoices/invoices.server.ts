@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { and, desc, eq, like, or, type SQL, sql } from 'drizzle-orm';
 
-import { attemptSummaryColumns } from '~/payments/charge-invoice.server';
+import { attemptSummaryColumns } from '~/payments/attempts.server';
 import { audit } from '~/platform/audit.server';
 import { getDb, likePattern } from '~/platform/db.server';
 

@@ -7,7 +7,8 @@ import { getStripe } from '~/platform/stripe.server';
 import { settlePendingRefunds } from '~/refunds/refunds.server';
 
 import { paymentAttempts } from '../../db/schema';
-import { isInFlight, outcomeFromIntent, recordOutcome, sendAttempt } from './charge-invoice.server';
+import { isInFlight, sendAttempt } from './charge-invoice.server';
+import { outcomeFromIntent, recordOutcome } from './outcomes.server';
 
 // Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends only well inside that window: past it a
 // re-send could be a second charge, so an old attempt is only ever looked up, never sent again.

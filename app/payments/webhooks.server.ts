@@ -6,7 +6,7 @@ import { getStripe, getWebhookSecret } from '~/platform/stripe.server';
 import { recordChargeRefunded, recordDispute, recordStripeRefund } from '~/refunds/refunds.server';
 
 import { paymentAttempts, webhookEvents } from '../../db/schema';
-import { outcomeFromIntent, recordOutcome } from './charge-invoice.server';
+import { outcomeFromIntent, recordOutcome } from './outcomes.server';
 
 export type WebhookResult = { status: 200 | 400 | 500; body: string };
 

@@ -8,6 +8,8 @@ import * as schema from '../../db/schema';
 import { getEnv } from './env.server';
 
 export type Db = BetterSQLite3Database<typeof schema>;
+/** The handle inside db.transaction(): domain functions that must run in a caller's transaction take one. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export function openSqlite(path: string) {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

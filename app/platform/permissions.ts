@@ -13,6 +13,9 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   manager: new Set(MANAGER),
 };
 
+/** Who does something, as domain functions record it (the IP goes into the audit log). */
+export type Actor = { id: number; ip?: string | null };
+
 export function can(role: Role, permission: Permission) {
   return GRANTS[role].has(permission);
 }

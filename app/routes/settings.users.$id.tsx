@@ -6,14 +6,14 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
-import { resumeCharging } from '~/payments/charge-invoice.server';
+import { resumeCharging } from '~/payments/card-testing.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
-import { userActionSchema } from '~/users/user-form';
+import { USER_REFUSAL_KEYS, userActionSchema } from '~/users/user-form';
 import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users/users.server';
 
 import { ROLES } from '../../db/schema';
@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         : value.intent === 'resume-charging'
           ? resumeCharging({ userId: id }, by)
           : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
-  if (!result.ok) return json({ intent: value.intent, errors: { form: [t(result.error)] } }, { status: 400 });
+  if (!result.ok) return json({ intent: value.intent, errors: { form: [t(USER_REFUSAL_KEYS[result.reason])] } }, { status: 400 });
   const messages = {
     'change-role': 'users.toast.roleChanged',
     'reset-password': 'users.toast.passwordReset',

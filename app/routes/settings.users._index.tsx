@@ -13,7 +13,7 @@ import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
-import { createUserSchema } from '~/users/user-form';
+import { createUserSchema, USER_REFUSAL_KEYS } from '~/users/user-form';
 import { createUser, listUsers } from '~/users/users.server';
 
 import { ROLES } from '../../db/schema';
@@ -32,7 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });
   if (!result.ok) {
-    return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [t(result.error)] }, hideFields: ['password'] }), { status: 400 });
+    return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] }, hideFields: ['password'] }), {
+      status: 400,
+    });
   }
   return redirectWithToast(request, '/settings/users', { kind: 'success', message: t('users.created', { email: submission.value.email }) });
 }

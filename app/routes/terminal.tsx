@@ -11,16 +11,9 @@ import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
-import {
-  ATTEMPT_KEY_PATTERN,
-  chargeInvoice,
-  getAttempt,
-  getInvoiceForCharge,
-  isChargingPaused,
-  listChargeableInvoices,
-  listMyChargesToday,
-  newAttemptKey,
-} from '~/payments/charge-invoice.server';
+import { getAttempt, getInvoiceForCharge, listChargeableInvoices, listMyChargesToday } from '~/payments/attempts.server';
+import { isChargingPaused } from '~/payments/card-testing.server';
+import { ATTEMPT_KEY_PATTERN, chargeInvoice, type ChargeRefusal, newAttemptKey } from '~/payments/charge-invoice.server';
 import { failureMessageKey, isAuthenticationRequired, UNKNOWN_OUTCOME_KEY } from '~/payments/decline-messages';
 import { reconcileAttempt } from '~/payments/reconciler.server';
 import { audit, clientIp } from '~/platform/audit.server';
@@ -87,6 +80,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
+// How each refusal of the charge reads, and the status it answers with.
+const CHARGE_REFUSALS: Record<Exclude<ChargeRefusal, 'invoice_not_found'>, { key: string; status: number }> = {
+  invoice_not_open: { key: 'payment.refused.notOpen', status: 409 },
+  invoice_busy: { key: 'payment.refused.busy', status: 409 },
+  invoice_locked: { key: 'payment.refused.locked', status: 409 },
+  staff_paused: { key: 'payment.refused.paused', status: 403 },
+  below_minimum: { key: 'payment.refused.belowMinimum', status: 409 },
+  stale_form: { key: 'payment.refused.staleForm', status: 409 },
+};
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'terminal:charge');
   const formData = await request.formData();
@@ -121,13 +124,14 @@ export async function action({ request }: ActionFunctionArgs) {
     });
   }
   const outcome = await chargeInvoice({ invoiceId, paymentMethodId, attemptKey }, { id: user.id, ip });
-  if (outcome.kind === 'refused') {
+  if (!outcome.ok) {
     if (outcome.reason === 'invoice_not_found') throw notFound('Invoice not found');
-    const status = outcome.reason === 'staff_paused' ? 403 : 409;
-    const params = { ...outcome.message.params };
+    const { key, status } = CHARGE_REFUSALS[outcome.reason];
+    const params = { ...outcome.params };
     if (outcome.reason === 'invoice_not_open') params.status = t(STATUS_LABEL_KEYS[String(params.status)] ?? 'status.void');
     if (outcome.reason === 'below_minimum') params.minimum = formatMoney(Number(params.minimum), String(params.currency), locale);
-    return json({ error: t(outcome.message.key, params) }, { status });
+    if (outcome.reason === 'invoice_locked') params.count = Number(params.minutes);
+    return json({ error: t(key, params) }, { status });
   }
   // Post/redirect/get: the outcome lives at its own URL, so a refresh never charges again.
   return redirect(`/terminal?invoice=${invoiceId}&attempt=${outcome.attemptId}`);

@@ -43,3 +43,12 @@ export function userActionSchema(t: TFunction) {
     z.object({ intent: z.literal('resume-charging') }),
   ]);
 }
+
+/** How each refusal of a user change reads (translation keys; the domain returns only the reason). */
+export const USER_REFUSAL_KEYS = {
+  email_taken: 'users.errors.emailTaken',
+  not_found: 'users.errors.notFound',
+  last_manager: 'users.errors.lastManager',
+  disable_self: 'users.errors.disableSelf',
+  not_paused: 'users.errors.notPaused',
+} as const;

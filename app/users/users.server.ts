@@ -35,8 +35,9 @@ export function getUserForAdmin({ id }: { id: number }) {
   );
 }
 
-/** `error` is a translation key. */
-export type UserChangeResult = { ok: true; id: number } | { ok: false; field?: string; error: string };
+export type UserRefusal = 'email_taken' | 'not_found' | 'last_manager' | 'disable_self';
+/** `field` names the form field a refusal belongs to, when it belongs to one. */
+export type UserChangeResult = { ok: true; id: number } | { ok: false; reason: UserRefusal; field?: 'email' | 'role' };
 
 export async function createUser(input: { email: string; name: string; role: Role; password: string }, actor: Actor | null): Promise<UserChangeResult> {
   const email = input.email.trim().toLowerCase();
@@ -45,7 +46,7 @@ export async function createUser(input: { email: string; name: string; role: Rol
   return db.transaction(
     (tx) => {
       if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-        return { ok: false, field: 'email', error: 'users.errors.emailTaken' };
+        return { ok: false, field: 'email', reason: 'email_taken' };
       }
       const now = Date.now();
       const { id } = tx
@@ -78,10 +79,10 @@ export function changeUserRole({ id, role }: { id: number; role: Role }, actor: 
   return db.transaction(
     (tx) => {
       const user = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'users.errors.notFound' };
+      if (!user) return { ok: false, reason: 'not_found' };
       if (user.role === role) return { ok: true, id };
       if (user.role === 'manager' && !user.disabledAt && isLastActiveManager(tx, id)) {
-        return { ok: false, field: 'role', error: 'users.errors.lastManager' };
+        return { ok: false, field: 'role', reason: 'last_manager' };
       }
       tx.update(users).set({ role, updatedAt: Date.now() }).where(eq(users.id, id)).run();
       audit(
@@ -100,10 +101,10 @@ export function setUserDisabled({ id, disabled }: { id: number; disabled: boolea
   return db.transaction(
     (tx) => {
       const user = tx.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'users.errors.notFound' };
-      if (disabled && id === actor.id) return { ok: false, error: 'users.errors.disableSelf' };
+      if (!user) return { ok: false, reason: 'not_found' };
+      if (disabled && id === actor.id) return { ok: false, reason: 'disable_self' };
       if (disabled && user.role === 'manager' && !user.disabledAt && isLastActiveManager(tx, id)) {
-        return { ok: false, error: 'users.errors.lastManager' };
+        return { ok: false, reason: 'last_manager' };
       }
       const now = Date.now();
       tx.update(users)
@@ -135,7 +136,7 @@ export async function resetUserPassword({ id, password }: { id: number; password
   return db.transaction(
     (tx) => {
       const user = tx.select({ id: users.id }).from(users).where(eq(users.id, id)).get();
-      if (!user) return { ok: false, error: 'users.errors.notFound' };
+      if (!user) return { ok: false, reason: 'not_found' };
       tx.update(users).set({ passwordHash, updatedAt: Date.now() }).where(eq(users.id, id)).run();
       const endedSessions = deleteUserSessions(id);
       audit({ actorUserId: actor.id, action: 'user.password_reset', subjectType: 'user', subjectId: id, ip: actor.ip, details: { endedSessions } }, tx);

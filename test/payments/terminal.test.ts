@@ -5,7 +5,8 @@ import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 
 import { createInvoice } from '~/invoices/invoices.server';
-import { INVOICE_DECLINE_LIMIT, newAttemptKey, STAFF_DECLINE_LIMIT } from '~/payments/charge-invoice.server';
+import { INVOICE_DECLINE_LIMIT, STAFF_DECLINE_LIMIT } from '~/payments/card-testing.server';
+import { newAttemptKey } from '~/payments/charge-invoice.server';
 import { reconcileAttempts } from '~/payments/reconciler.server';
 import { getDb } from '~/platform/db.server';
 import { getEnv } from '~/platform/env.server';

@@ -31,7 +31,7 @@ async function paidCharge(amount = 30000, currency: 'usd' | 'cad' = 'usd') {
     { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4242424242424242'), attemptKey: newAttemptKey() },
     { id: staff.id },
   );
-  if (started.kind !== 'attempt') throw new Error('charge refused');
+  if (!started.ok) throw new Error('charge refused');
   const attempt = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.id, started.attemptId)).get()!;
   expect(attempt.status).toBe('succeeded');
   return { attempt, invoice };
@@ -228,7 +228,7 @@ describe('refunding a charge', () => {
       { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod('4000000000009995'), attemptKey: newAttemptKey() },
       { id: staff.id },
     );
-    if (started.kind !== 'attempt') throw new Error('refused');
+    if (!started.ok) throw new Error('refused');
     expect(await refundCharge({ attemptId: started.attemptId, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
       ok: false,
       status: 409,

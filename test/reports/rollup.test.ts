@@ -79,7 +79,7 @@ describe('the daily rollup', () => {
           { invoiceId: invoice.id, paymentMethodId: await sandbox.paymentMethod(card), attemptKey: newAttemptKey() },
           { id: who.id },
         );
-        if (started.kind !== 'attempt') break;
+        if (!started.ok) break;
         const status = (getSqlite().prepare('select status from payment_attempts where id = ?').get(started.attemptId) as { status: string }).status;
         if (status === 'succeeded') {
           succeeded.push(started.attemptId);
