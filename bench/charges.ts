@@ -2,7 +2,9 @@
 import type Database from 'better-sqlite3';
 
 import { chargesCsvStream } from '../app/charges/export-csv.server';
-import { type ChargeFilter, chargeTotals, listCharges, parseChargeFilter } from '../app/charges/history.server';
+import { type ChargeFilter, parseChargeFilter } from '../app/charges/filter.server';
+import { listCharges } from '../app/charges/list.server';
+import { chargeTotals } from '../app/charges/totals.server';
 import type { HistoryScenario } from '../demo/auth-share';
 import { generateHistory } from '../demo/history';
 import { type Figure, round, timeMedian, withRssSampling } from './lib';

@@ -6,7 +6,8 @@ import { getDb, getSqlite } from '~/platform/db.server';
 import { minorToDecimal } from '~/platform/money';
 
 import { invoices, paymentAttempts, users } from '../../db/schema';
-import { type ChargeFilter, chargeFilterCondition } from './history.server';
+import type { ChargeFilter } from './filter.server';
+import { chargeFilterCondition } from './query.server';
 
 const a = paymentAttempts;
 

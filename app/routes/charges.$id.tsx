@@ -6,7 +6,7 @@ import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 
-import { getChargeDetail } from '~/charges/history.server';
+import { getChargeDetail } from '~/charges/detail.server';
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { StatusBadge } from '~/components/status-badge';

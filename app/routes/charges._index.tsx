@@ -3,8 +3,10 @@ import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 
+import { chargeFilterToSearchParams, parseChargeFilter } from '~/charges/filter.server';
 import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
-import { chargeFilterToSearchParams, chargeTotals, listCharges, parseChargeFilter } from '~/charges/history.server';
+import { listCharges } from '~/charges/list.server';
+import { chargeTotals } from '~/charges/totals.server';
 import { DataTable } from '~/components/data-table';
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 
 import { chargesCsvResponse } from '~/charges/export-csv.server';
-import { parseChargeFilter } from '~/charges/history.server';
+import { parseChargeFilter } from '~/charges/filter.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
 

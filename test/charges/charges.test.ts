@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
+import { getChargeDetail } from '~/charges/detail.server';
 import { chargesCsvStream, csvChunk, EXPORT_BATCH_SIZE } from '~/charges/export-csv.server';
-import {
-  AUTHENTICATION_REQUIRED_FILTER,
-  type ChargeFilter,
-  chargeFilterToSearchParams,
-  chargeTotals,
-  decodeCursor,
-  getChargeDetail,
-  listCharges,
-  parseChargeFilter,
-} from '~/charges/history.server';
+import { type ChargeFilter, chargeFilterToSearchParams, parseChargeFilter } from '~/charges/filter.server';
+import { AUTHENTICATION_REQUIRED_FILTER } from '~/charges/filter-choices';
+import { listCharges } from '~/charges/list.server';
+import { decodeCursor } from '~/charges/query.server';
+import { chargeTotals } from '~/charges/totals.server';
 import { getDb, getSqlite } from '~/platform/db.server';
 
 import { type AttemptStatus, invoices, paymentAttempts, users } from '../../db/schema';
@@ -421,14 +417,14 @@ describe('charge detail', () => {
 
 describe('charge filter edge cases', () => {
   it('an impossible date is a field error, never an exception', async () => {
-    const { parseChargeFilter } = await import('~/charges/history.server');
+    const { parseChargeFilter } = await import('~/charges/filter.server');
     for (const bad of ['2025-13-45', '2025-02-30', '2025-1-1', 'yesterday']) {
       expect(parseChargeFilter(new URLSearchParams({ from: bad })).errors).toEqual({ from: 'invalid_date' });
     }
   });
 
   it('amounts in either language’s notation', async () => {
-    const { parseChargeFilter } = await import('~/charges/history.server');
+    const { parseChargeFilter } = await import('~/charges/filter.server');
     expect(parseChargeFilter(new URLSearchParams({ min: '1,099.50' })).filter.minAmount).toBe(109950);
     expect(parseChargeFilter(new URLSearchParams({ min: '1 099,50' })).filter.minAmount).toBe(109950);
   });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 
-import { getChargeDetail } from '~/charges/history.server';
+import { getChargeDetail } from '~/charges/detail.server';
 import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { handleStripeWebhook } from '~/payments/webhooks.server';
