@@ -1,5 +1,5 @@
 import { DAY_MS } from '../app/platform/utc-day';
-import { stripeRefundKey } from '../app/refunds/refunds.server';
+import { stripeRefundKey } from '../app/refunds/stripe-refunds.server';
 import type { Currency } from '../db/schema';
 import type { AttemptRow, InvoiceRow } from './bulk-insert';
 import {

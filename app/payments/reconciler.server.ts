@@ -3,16 +3,15 @@ import type Stripe from 'stripe';
 
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
-import { getStripe } from '~/platform/stripe.server';
-import { settlePendingRefunds } from '~/refunds/refunds.server';
+import { getStripe, STRIPE_IDEMPOTENCY_RESEND_WINDOW_MS } from '~/platform/stripe.server';
+import { settlePendingRefunds } from '~/refunds/settle-pending-refunds.server';
 
 import { paymentAttempts } from '../../db/schema';
 import { isInFlight, sendAttempt } from './charge-invoice.server';
 import { outcomeFromIntent, recordOutcome } from './outcomes.server';
 
-// Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends only well inside that window: past it a
-// re-send could be a second charge, so an old attempt is only ever looked up, never sent again.
-export const RESEND_WINDOW_MS = 23 * 3_600_000;
+// Past Stripe's idempotency window a re-send could be a second charge, so an old attempt is only ever looked up.
+const RESEND_WINDOW_MS = STRIPE_IDEMPOTENCY_RESEND_WINDOW_MS;
 // Leave fresh attempts to the request that is sending them.
 export const SETTLE_AFTER_MS = 60_000;
 export const RECONCILE_INTERVAL_MS = 60_000;

@@ -3,7 +3,8 @@ import type Stripe from 'stripe';
 
 import { getDb } from '~/platform/db.server';
 import { getStripe, getWebhookSecret } from '~/platform/stripe.server';
-import { recordChargeRefunded, recordDispute, recordStripeRefund } from '~/refunds/refunds.server';
+import { recordDispute } from '~/refunds/disputes.server';
+import { recordChargeRefunded, recordStripeRefund } from '~/refunds/stripe-refunds.server';
 
 import { paymentAttempts, webhookEvents } from '../../db/schema';
 import { outcomeFromIntent, recordOutcome } from './outcomes.server';

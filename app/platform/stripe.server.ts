@@ -7,6 +7,12 @@ import { getRuntimeConfig } from './runtime-config.server';
 export const SANDBOX_SECRET_KEY = 'sk_test_keyedsandbox';
 export const SANDBOX_PUBLISHABLE_KEY = 'pk_test_keyedsandbox';
 
+/**
+ * Stripe keeps idempotency keys for at least 24 hours. Keyed re-sends a request under its old key only inside this
+ * window (with an hour to spare), so a re-send can never become a second charge or refund.
+ */
+export const STRIPE_IDEMPOTENCY_RESEND_WINDOW_MS = 23 * 3_600_000;
+
 let cached: { signature: string; client: Stripe } | undefined;
 
 /**

@@ -21,21 +21,22 @@ import { getT } from '~/platform/i18n.server';
 import { formatMoney, parseAmount } from '~/platform/money';
 import { can } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
+import { newRefundKey, REFUND_KEY_PATTERN, refundCharge, type RefundRefusal } from '~/refunds/refund-charge.server';
 import { REFUND_REASONS } from '~/refunds/refund-reasons';
-import { newRefundKey, REFUND_KEY_PATTERN, refundCharge, type RefundRefusal } from '~/refunds/refunds.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charge');
 
-const REFUSAL_KEYS: Record<RefundRefusal, string> = {
-  forbidden: 'errors.forbidden.title',
-  not_found: 'errors.notFound.title',
-  not_refundable: 'refundForm.errors.notRefundable',
-  disputed: 'refundForm.errors.disputed',
-  invalid_amount: 'refundForm.errors.amount',
-  exceeds_remaining: 'refundForm.errors.exceedsRemaining',
-  needs_manager: 'refundForm.errors.needsManager',
-  key_reused: 'refundForm.errors.staleForm',
-  stripe_declined: 'refundForm.errors.stripeDeclined',
+/** How each refusal of a refund reads, and the status it answers with. */
+export const REFUND_REFUSALS: Record<RefundRefusal, { key: string; status: number }> = {
+  forbidden: { key: 'errors.forbidden.title', status: 403 },
+  not_found: { key: 'errors.notFound.title', status: 404 },
+  not_refundable: { key: 'refundForm.errors.notRefundable', status: 409 },
+  disputed: { key: 'refundForm.errors.disputed', status: 409 },
+  invalid_amount: { key: 'refundForm.errors.amount', status: 400 },
+  exceeds_remaining: { key: 'refundForm.errors.exceedsRemaining', status: 400 },
+  needs_manager: { key: 'refundForm.errors.needsManager', status: 403 },
+  key_reused: { key: 'refundForm.errors.staleForm', status: 409 },
+  stripe_declined: { key: 'refundForm.errors.stripeDeclined', status: 502 },
 };
 
 const REASON_KEYS = {
@@ -117,11 +118,13 @@ async function refundAction(request: Request, idParam: string | undefined, form:
   if (!result.ok) {
     if (result.reason === 'not_found') throw notFound();
     const currency = getChargeDetail({ id })?.charge.currency ?? 'usd';
+    const { remaining, threshold } = result.params ?? {};
     const params = {
-      remaining: result.remaining === undefined ? '' : formatMoney(result.remaining, currency, locale),
-      threshold: result.threshold === undefined ? '' : formatMoney(result.threshold, currency, locale),
+      remaining: remaining === undefined ? '' : formatMoney(remaining, currency, locale),
+      threshold: threshold === undefined ? '' : formatMoney(threshold, currency, locale),
     };
-    return json({ error: t(REFUSAL_KEYS[result.reason], params), fieldErrors: {} }, { status: result.status });
+    const { key, status } = REFUND_REFUSALS[result.reason];
+    return json({ error: t(key, params), fieldErrors: {} }, { status });
   }
   const message = result.status === 'succeeded' ? 'refundForm.done' : 'refundForm.pending';
   return redirectWithToast(request, `/charges/${id}`, {

@@ -7,8 +7,10 @@ import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { handleStripeWebhook } from '~/payments/webhooks.server';
 import { getDb, getSqlite } from '~/platform/db.server';
-import { newRefundKey, refundableAmount, refundCharge, settlePendingRefunds } from '~/refunds/refunds.server';
+import { newRefundKey, refundableAmount, refundCharge, type RefundResult } from '~/refunds/refund-charge.server';
+import { settlePendingRefunds } from '~/refunds/settle-pending-refunds.server';
 import { financeSummary } from '~/reports/dashboard.server';
+import { REFUND_REFUSALS } from '~/routes/charges.$id';
 
 import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../../db/schema';
 import { seedDemoHistory } from '../../demo/demo-history';
@@ -35,6 +37,11 @@ async function paidCharge(amount = 30000, currency: 'usd' | 'cad' = 'usd') {
   const attempt = getDb().select().from(paymentAttempts).where(eq(paymentAttempts.id, started.attemptId)).get()!;
   expect(attempt.status).toBe('succeeded');
   return { attempt, invoice };
+}
+
+/** A refund's answer as the charge page gives it: the refusal's HTTP status comes from the route's mapping. */
+function answered(result: RefundResult) {
+  return result.ok ? result : { ok: false, status: REFUND_REFUSALS[result.reason].status, reason: result.reason, ...result.params };
 }
 
 const invoiceRow = (id: number) => getDb().select().from(invoices).where(eq(invoices.id, id)).get()!;
@@ -93,13 +100,15 @@ describe('refunding a charge', () => {
     const { attempt, invoice } = await paidCharge(30000);
     const before = getDb().select().from(auditEvents).all().length;
     const result = await refundCharge({ attemptId: attempt.id, amount: 30001, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
-    expect(result).toMatchObject({ ok: false, status: 400, reason: 'exceeds_remaining', remaining: 30000 });
+    expect(answered(result)).toMatchObject({ ok: false, status: 400, reason: 'exceeds_remaining', remaining: 30000 });
     expect(refundRows()).toHaveLength(0);
     expect(getDb().select().from(auditEvents).all()).toHaveLength(before);
     expect(await stripeRefunds(attempt.stripePaymentIntentId!)).toHaveLength(0);
     expect(invoiceRow(invoice.id).status).toBe('paid');
     for (const amount of [0, -5, 1.5]) {
-      expect(await refundCharge({ attemptId: attempt.id, amount, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+      expect(
+        answered(await refundCharge({ attemptId: attempt.id, amount, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })),
+      ).toMatchObject({
         ok: false,
         status: 400,
       });
@@ -196,7 +205,7 @@ describe('refunding a charge', () => {
     getDb().insert(settings).values({ key: 'refund_approval_threshold', value: '20000', updatedAt: Date.now() }).run();
     const { attempt } = await paidCharge(30000);
     const refused = await refundCharge({ attemptId: attempt.id, amount: 20001, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' });
-    expect(refused).toMatchObject({ ok: false, status: 403, reason: 'needs_manager', threshold: 20000 });
+    expect(answered(refused)).toMatchObject({ ok: false, status: 403, reason: 'needs_manager', threshold: 20000 });
     expect(await refundCharge({ attemptId: attempt.id, amount: 20000, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
       ok: true,
     });
@@ -210,7 +219,7 @@ describe('refunding a charge', () => {
       ok: true,
       amount: 30000,
     });
-    expect(await refundCharge({ attemptId: second.id, amount: 100, idempotencyKey: newRefundKey() }, { id: staff.id, role: 'staff' })).toMatchObject({
+    expect(answered(await refundCharge({ attemptId: second.id, amount: 100, idempotencyKey: newRefundKey() }, { id: staff.id, role: 'staff' }))).toMatchObject({
       ok: false,
       status: 403,
       reason: 'forbidden',
@@ -229,12 +238,12 @@ describe('refunding a charge', () => {
       { id: staff.id },
     );
     if (!started.ok) throw new Error('refused');
-    expect(await refundCharge({ attemptId: started.attemptId, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+    expect(answered(await refundCharge({ attemptId: started.attemptId, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' }))).toMatchObject({
       ok: false,
       status: 409,
       reason: 'not_refundable',
     });
-    expect(await refundCharge({ attemptId: 99999, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' })).toMatchObject({
+    expect(answered(await refundCharge({ attemptId: 99999, idempotencyKey: newRefundKey() }, { id: finance.id, role: 'finance' }))).toMatchObject({
       ok: false,
       status: 404,
     });

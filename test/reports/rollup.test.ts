@@ -5,7 +5,7 @@ import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { handleStripeWebhook } from '~/payments/webhooks.server';
 import { getSqlite } from '~/platform/db.server';
-import { newRefundKey, refundCharge } from '~/refunds/refunds.server';
+import { newRefundKey, refundCharge } from '~/refunds/refund-charge.server';
 import { rebuildRollup } from '~/reports/rollup.server';
 
 import { generateHistory } from '../../demo/history';
