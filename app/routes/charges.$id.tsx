@@ -7,8 +7,10 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 
 import { getChargeDetail } from '~/charges/detail.server';
+import { ChargeFacts, ChargeFailure, ChargeTimeline, RefundList } from '~/components/charges/charge-detail';
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
+import { RefundForm } from '~/components/refunds/refund-form';
 import { StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
 import { failureMessageKey } from '~/payments/decline-messages';
@@ -39,12 +41,6 @@ export const REFUND_REFUSALS: Record<RefundRefusal, { key: string; status: numbe
   stripe_declined: { key: 'refundForm.errors.stripeDeclined', status: 502 },
 };
 
-const REASON_KEYS = {
-  requested_by_customer: 'refundForm.reasons.requestedByCustomer',
-  duplicate: 'refundForm.reasons.duplicate',
-  fraudulent: 'refundForm.reasons.fraudulent',
-} as const;
-
 /** Amount in the page's locale; empty means "everything that remains". */
 function refundFormSchema({ t, locale }: { t: TFunction; locale: string }) {
   return z.object({
@@ -63,17 +59,6 @@ function refundFormSchema({ t, locale }: { t: TFunction; locale: string }) {
       }),
   });
 }
-
-const TIMELINE_KIND_KEYS = {
-  created: 'timeline.created',
-  outcome: 'timeline.outcome',
-  unknown: 'timeline.unknown',
-  reconciliation: 'timeline.reconciliation',
-  webhook: 'timeline.webhook',
-  refund: 'timeline.refund',
-  dispute: 'timeline.dispute',
-  note: 'timeline.note',
-} as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'charge:read');
@@ -139,13 +124,6 @@ export default function ChargePage() {
   const navigation = useNavigation();
   const { t } = useTranslation();
   const format = useFormat();
-  const exp = charge.cardExpMonth && charge.cardExpYear ? `${String(charge.cardExpMonth).padStart(2, '0')}/${String(charge.cardExpYear).slice(-2)}` : '—';
-  const row = (label: string, value: React.ReactNode) => (
-    <div className="flex justify-between gap-4 py-1.5 text-sm">
-      <dt className="text-slate-600">{label}</dt>
-      <dd className="text-right font-medium">{value}</dd>
-    </div>
-  );
   return (
     <div className="max-w-4xl space-y-5">
       <p className="text-sm">
@@ -193,181 +171,12 @@ export default function ChargePage() {
           })}
         </p>
       ) : null}
-      {messageKey ? (
-        <section className="rounded-md bg-red-50 p-4 text-sm ring-1 ring-red-200" aria-labelledby="failure-title">
-          <h2 id="failure-title" className="font-semibold text-red-900">
-            {charge.authenticationRequired ? t('terminal.authTitle') : charge.status === 'blocked' ? t('terminal.blockedTitle') : t('terminal.declinedTitle')}
-          </h2>
-          <p className="mt-1 text-red-950">{t(messageKey, { countries: allowedCountries })}</p>
-          <p className="mt-2 text-red-900">
-            {[charge.failureCode, charge.declineCode].filter(Boolean).map((code) => (
-              <code key={code} className="mr-1 rounded bg-white/70 px-1">
-                {code}
-              </code>
-            ))}
-            {charge.failureMessage ? <span className="ml-1">{charge.failureMessage}</span> : null}
-          </p>
-        </section>
-      ) : null}
 
-      <div className="grid gap-5 md:grid-cols-2">
-        <section className="card" aria-labelledby="payment-title">
-          <h2 id="payment-title" className="mb-2 font-semibold">
-            {t('payment.payment')}
-          </h2>
-          <dl className="divide-y divide-slate-100">
-            {row(t('invoices.amount'), format.money(charge.amount, charge.currency))}
-            {row(t('payment.refunded'), format.money(charge.amountRefunded, charge.currency))}
-            {row(t('payment.created'), format.dateTime(charge.createdAt))}
-            {row(t('payment.settled'), charge.settledAt ? format.dateTime(charge.settledAt) : '—')}
-            {row(t('payment.keyedBy'), keyedBy.name)}
-            {row(
-              t('invoices.number'),
-              <Link to={`/invoices/${invoice.id}`} className="text-indigo-700 hover:underline">
-                {invoice.number}
-              </Link>,
-            )}
-            {row(t('invoices.customer'), invoice.customerName)}
-            {charge.receiptEmail ? row(t('payment.receiptEmail'), charge.receiptEmail) : null}
-          </dl>
-        </section>
-        <section className="card" aria-labelledby="card-title">
-          <h2 id="card-title" className="mb-2 font-semibold">
-            {t('terminal.card')}
-          </h2>
-          <dl className="divide-y divide-slate-100">
-            {row(t('charges.brand'), charge.cardBrand ?? '—')}
-            {row(t('charges.last4'), charge.cardLast4 ?? '—')}
-            {row(t('payment.expiry'), exp)}
-            {row(t('payment.country'), charge.cardCountry ?? '—')}
-            {row(t('payment.funding'), charge.cardFunding ?? '—')}
-            {row(
-              t('terminal.paymentIntent'),
-              charge.stripePaymentIntentId ? (
-                links.paymentIntent ? (
-                  <a href={links.paymentIntent} target="_blank" rel="noreferrer" className="text-indigo-700 underline">
-                    <code className="text-xs">{charge.stripePaymentIntentId}</code>
-                  </a>
-                ) : (
-                  <code className="text-xs">{charge.stripePaymentIntentId}</code>
-                )
-              ) : (
-                '—'
-              ),
-            )}
-            {row(t('payment.chargeId'), charge.stripeChargeId ? <code className="text-xs">{charge.stripeChargeId}</code> : '—')}
-          </dl>
-        </section>
-      </div>
-
-      <section className="card" aria-labelledby="refunds-title">
-        <h2 id="refunds-title" className="mb-2 font-semibold">
-          {t('payment.refunds')}
-        </h2>
-        {refunds.length === 0 ? (
-          <p className="text-sm text-slate-600">{t('payment.noRefunds')}</p>
-        ) : (
-          <ul className="divide-y divide-slate-100 text-sm" data-testid="refunds">
-            {refunds.map((r) => (
-              <li key={r.id} className="flex flex-wrap gap-3 py-2">
-                <span className="tabular-nums font-medium">{format.money(r.amount, r.currency)}</span>
-                <StatusBadge status={r.status} />
-                <span>{r.reason ?? ''}</span>
-                <span className="text-slate-600">{r.viaKeyed ? r.byName : t('payment.outsideKeyed')}</span>
-                <span className="ml-auto text-slate-600">{format.dateTime(r.createdAt)}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
-
-      <section className="card" aria-labelledby="timeline-title">
-        <h2 id="timeline-title" className="mb-2 font-semibold">
-          {t('payment.timeline')}
-        </h2>
-        <ol className="space-y-2 text-sm" data-testid="timeline">
-          {timeline.map((entry, i) => (
-            <li key={i} className="flex flex-wrap gap-3">
-              <span className="w-48 shrink-0 text-slate-600">{format.dateTime(entry.at)}</span>
-              <span className="font-medium">{t(TIMELINE_KIND_KEYS[entry.kind])}</span>
-              <code className="text-xs text-slate-700">{entry.action}</code>
-              {entry.actorName ? <span className="text-slate-700">{entry.actorName}</span> : null}
-            </li>
-          ))}
-        </ol>
-      </section>
+      {messageKey ? <ChargeFailure charge={charge} messageKey={messageKey} allowedCountries={allowedCountries} /> : null}
+      <ChargeFacts charge={charge} keyedBy={keyedBy} invoice={invoice} links={links} />
+      <RefundList refunds={refunds} />
+      <ChargeTimeline timeline={timeline} />
     </div>
-  );
-}
-
-function RefundForm({
-  refundKey,
-  remaining,
-  currency,
-  fieldErrors,
-}: {
-  refundKey: string;
-  remaining: number;
-  currency: string;
-  fieldErrors: Record<string, string[]>;
-}) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const navigation = useNavigation();
-  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refund';
-  return (
-    <section className="card" aria-labelledby="refund-title">
-      <h2 id="refund-title" className="font-semibold">
-        {t('refundForm.title')}
-      </h2>
-      <p className="mt-1 text-sm text-slate-600">{t('refundForm.remaining', { amount: format.money(remaining, currency) })}</p>
-      <Form method="post" className="mt-3 flex flex-wrap items-end gap-3">
-        <input type="hidden" name="intent" value="refund" />
-        <input type="hidden" name="idempotencyKey" value={refundKey} />
-        <div>
-          <label htmlFor="refund-amount" className="field-label">
-            {t('refundForm.amount')}
-          </label>
-          <input
-            id="refund-amount"
-            name="amount"
-            inputMode="decimal"
-            placeholder={t('refundForm.amountPlaceholder')}
-            className="field-input"
-            aria-invalid={fieldErrors.amount ? true : undefined}
-            aria-describedby="refund-amount-error"
-          />
-          <p id="refund-amount-error" className="field-error">
-            {fieldErrors.amount?.[0]}
-          </p>
-        </div>
-        <div>
-          <label htmlFor="refund-reason" className="field-label">
-            {t('refundForm.reason')}
-          </label>
-          <select
-            id="refund-reason"
-            name="reason"
-            defaultValue="requested_by_customer"
-            className="field-input"
-            aria-invalid={fieldErrors.reason ? true : undefined}
-            aria-describedby="refund-reason-error"
-          >
-            {REFUND_REASONS.map((reason) => (
-              <option key={reason} value={reason}>
-                {t(REASON_KEYS[reason])}
-              </option>
-            ))}
-          </select>
-          <p id="refund-reason-error" className="field-error">
-            {fieldErrors.reason?.[0]}
-          </p>
-        </div>
-        <button type="submit" className="btn-danger mb-6" disabled={busy}>
-          {busy ? t('refundForm.refunding') : t('refundForm.submit')}
-        </button>
-      </Form>
-    </section>
   );
 }
 
