@@ -7,8 +7,7 @@ import { ATTEMPT_STATUSES, type AttemptStatus, CURRENCIES, type Currency } from 
 
 // ——— the filter: every field lives in the URL, so a view can be bookmarked and shared ———
 
-// The filter's menu choices live in charge-filter-choices.ts, which the page can import too.
-export { AUTHENTICATION_REQUIRED_FILTER, CARD_BRANDS, DECLINE_CODE_CHOICES } from './filter-choices';
+// The filter's menu choices live in filter-choices.ts, which the page can import too.
 
 export type ChargeFilter = {
   /** Inclusive UTC days, YYYY-MM-DD. */

@@ -25,11 +25,6 @@ export function authenticationRequiredCondition(): SQL {
   return sql.raw(AUTH_REQUIRED_SQL);
 }
 
-/** The code finance filters on: Stripe's decline_code when there is one (insufficient_funds), else its error code (expired_card, country_not_allowed). */
-export function effectiveCode(): SQL<string | null> {
-  return sql<string | null>`coalesce(${a.declineCode}, ${a.failureCode})`;
-}
-
 function codeCondition(code: string): SQL {
   if (code === AUTHENTICATION_REQUIRED_FILTER) return authenticationRequiredCondition();
   // Same expression as payment_attempts_code_created_idx, so the page is an ordered index range.

@@ -438,4 +438,3 @@ const en = {
 };
 
 export default en;
-export type Catalogue = typeof en;
