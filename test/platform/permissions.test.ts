@@ -23,7 +23,17 @@ import { createTestUser, requestAs, respond } from '../helpers/users';
 useTestDatabase();
 
 type Handler = (args: LoaderFunctionArgs & ActionFunctionArgs) => unknown;
-type Case = { name: string; path: string; handler: Handler; method?: 'POST'; form?: Record<string, string>; params?: Record<string, string>; allowed: Role[] };
+type Case = {
+  name: string;
+  /** What an allowed role gets: the page (200), a redirect after a change (302), a field error (400), or 404 for an id with nothing behind it. */
+  status: number;
+  path: string;
+  handler: Handler;
+  method?: 'POST';
+  form?: Record<string, string>;
+  params?: Record<string, string>;
+  allowed: Role[];
+};
 
 const ALL: Role[] = ['staff', 'finance', 'manager'];
 const FINANCE_UP: Role[] = ['finance', 'manager'];
@@ -31,11 +41,12 @@ const MANAGER: Role[] = ['manager'];
 
 // The expected matrix, written out by hand: the permissions module must produce exactly this.
 const CASES: Case[] = [
-  { name: 'GET /dashboard', path: '/dashboard', handler: dashboard.loader as Handler, allowed: ALL },
-  { name: 'GET /invoices', path: '/invoices', handler: invoiceList.loader as Handler, allowed: ALL },
-  { name: 'GET /invoices/:id', path: '/invoices/1', params: { id: '1' }, handler: invoiceDetail.loader as Handler, allowed: ALL },
+  { name: 'GET /dashboard', status: 200, path: '/dashboard', handler: dashboard.loader as Handler, allowed: ALL },
+  { name: 'GET /invoices', status: 200, path: '/invoices', handler: invoiceList.loader as Handler, allowed: ALL },
+  { name: 'GET /invoices/:id', status: 200, path: '/invoices/1', params: { id: '1' }, handler: invoiceDetail.loader as Handler, allowed: ALL },
   {
     name: 'POST /invoices/:id (void)',
+    status: 302,
     path: '/invoices/1',
     params: { id: '1' },
     handler: invoiceDetail.action as Handler,
@@ -43,27 +54,30 @@ const CASES: Case[] = [
     form: { intent: 'void' },
     allowed: FINANCE_UP,
   },
-  { name: 'GET /invoices/new', path: '/invoices/new', handler: invoiceNew.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /invoices/new', status: 200, path: '/invoices/new', handler: invoiceNew.loader as Handler, allowed: FINANCE_UP },
   {
     name: 'POST /invoices/new',
+    status: 302,
     path: '/invoices/new',
     handler: invoiceNew.action as Handler,
     method: 'POST',
     form: { customerName: 'A', description: 'B', amount: '10.00', currency: 'usd' },
     allowed: FINANCE_UP,
   },
-  { name: 'GET /settings/users', path: '/settings/users', handler: userList.loader as Handler, allowed: MANAGER },
+  { name: 'GET /settings/users', status: 200, path: '/settings/users', handler: userList.loader as Handler, allowed: MANAGER },
   {
     name: 'POST /settings/users',
+    status: 400,
     path: '/settings/users',
     handler: userList.action as Handler,
     method: 'POST',
     form: { email: 'new@keyed.test', name: 'New', role: 'staff', password: 'short' },
     allowed: MANAGER,
   },
-  { name: 'GET /settings/users/:id', path: '/settings/users/1', params: { id: '1' }, handler: userDetail.loader as Handler, allowed: MANAGER },
+  { name: 'GET /settings/users/:id', status: 200, path: '/settings/users/1', params: { id: '1' }, handler: userDetail.loader as Handler, allowed: MANAGER },
   {
     name: 'POST /settings/users/:id',
+    status: 302,
     path: '/settings/users/1',
     params: { id: '1' },
     handler: userDetail.action as Handler,
@@ -71,12 +85,13 @@ const CASES: Case[] = [
     form: { intent: 'change-role', role: 'staff' },
     allowed: MANAGER,
   },
-  { name: 'GET /audit', path: '/audit', handler: audit.loader as Handler, allowed: MANAGER },
-  { name: 'GET /charges', path: '/charges', handler: chargeList.loader as Handler, allowed: FINANCE_UP },
-  { name: 'GET /charges/export', path: '/charges/export', handler: chargeExport.loader as Handler, allowed: FINANCE_UP },
-  { name: 'GET /charges/:id', path: '/charges/1', params: { id: '1' }, handler: chargeDetail.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /audit', status: 200, path: '/audit', handler: audit.loader as Handler, allowed: MANAGER },
+  { name: 'GET /charges', status: 200, path: '/charges', handler: chargeList.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /charges/export', status: 200, path: '/charges/export', handler: chargeExport.loader as Handler, allowed: FINANCE_UP },
+  { name: 'GET /charges/:id', status: 404, path: '/charges/1', params: { id: '1' }, handler: chargeDetail.loader as Handler, allowed: FINANCE_UP },
   {
     name: 'POST /charges/:id (check)',
+    status: 404,
     path: '/charges/1',
     params: { id: '1' },
     handler: chargeDetail.action as Handler,
@@ -84,18 +99,27 @@ const CASES: Case[] = [
     form: { intent: 'check' },
     allowed: FINANCE_UP,
   },
-  { name: 'GET /reports', path: '/reports', handler: reports.loader as Handler, allowed: MANAGER },
-  { name: 'GET /settings', path: '/settings', handler: settingsPage.loader as Handler, allowed: MANAGER },
+  { name: 'GET /reports', status: 200, path: '/reports', handler: reports.loader as Handler, allowed: MANAGER },
+  { name: 'GET /settings', status: 200, path: '/settings', handler: settingsPage.loader as Handler, allowed: MANAGER },
   {
     name: 'POST /settings',
+    status: 400,
     path: '/settings',
     handler: settingsPage.action as Handler,
     method: 'POST',
     form: { upgradeThresholdPercent: 'x', refundApprovalThreshold: '1' },
     allowed: MANAGER,
   },
-  { name: 'GET /terminal', path: '/terminal', handler: terminal.loader as Handler, allowed: ALL },
-  { name: 'POST /terminal', path: '/terminal', handler: terminal.action as Handler, method: 'POST', form: { intent: 'charge', invoiceId: 'x' }, allowed: ALL },
+  { name: 'GET /terminal', status: 200, path: '/terminal', handler: terminal.loader as Handler, allowed: ALL },
+  {
+    name: 'POST /terminal',
+    status: 400,
+    path: '/terminal',
+    handler: terminal.action as Handler,
+    method: 'POST',
+    form: { intent: 'charge', invoiceId: 'x' },
+    allowed: ALL,
+  },
 ];
 
 describe('permission matrix: every role × every route', () => {
@@ -109,8 +133,7 @@ describe('permission matrix: every role × every route', () => {
       for (const c of CASES) {
         const request = await requestAs(user.id, c.path, c.form ? { form: c.form } : {});
         const response = await respond(() => c.handler({ request, params: c.params ?? {}, context: {} }));
-        if (c.allowed.includes(role)) expect(response.status, `${role} ${c.name}`).not.toBe(403);
-        else expect(response.status, `${role} ${c.name}`).toBe(403);
+        expect(response.status, `${role} ${c.name}`).toBe(c.allowed.includes(role) ? c.status : 403);
       }
     });
   }
