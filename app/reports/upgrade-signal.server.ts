@@ -1,5 +1,5 @@
 /**
- * The upgrade signal (issue 6): says when authentication-required failures have risen enough
+ * The upgrade signal: says when authentication-required failures have risen enough
  * that this no-3-D-Secure integration is losing payments and should be upgraded.
  *
  * ON for a day when, over the `windowDays` (7) days ending that day, either
