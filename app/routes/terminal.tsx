@@ -1,8 +1,7 @@
 import { parseWithZod } from '@conform-to/zod';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator, useSubmit } from '@remix-run/react';
-import { useEffect, useRef } from 'react';
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 
@@ -10,11 +9,13 @@ import { CardForm } from '~/components/card-form';
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
+import { ChargeOutcome } from '~/components/terminal/charge-outcome';
+import { MyCharges } from '~/components/terminal/my-charges';
 import { useFormat } from '~/components/use-format';
 import { getAttempt, getInvoiceForCharge, listChargeableInvoices, listMyChargesToday } from '~/payments/attempts.server';
 import { isChargingPaused } from '~/payments/card-testing.server';
 import { ATTEMPT_KEY_PATTERN, chargeInvoice, type ChargeRefusal, newAttemptKey } from '~/payments/charge-invoice.server';
-import { failureMessageKey, isAuthenticationRequired, UNKNOWN_OUTCOME_KEY } from '~/payments/decline-messages';
+import { failureMessageKey, isAuthenticationRequired } from '~/payments/decline-messages';
 import { reconcileAttempt } from '~/payments/reconciler.server';
 import { audit, clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
@@ -210,7 +211,7 @@ export default function TerminalPage() {
                 <StatusBadge status={invoice.status} />
               </div>
             </div>
-            {attempt ? <Outcome attempt={attempt} allowedCountries={data.allowedCountries} /> : null}
+            {attempt ? <ChargeOutcome attempt={attempt} allowedCountries={data.allowedCountries} /> : null}
             {actionData && 'error' in actionData ? (
               <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900">
                 {actionData.error}
@@ -237,116 +238,6 @@ export default function TerminalPage() {
         <MyCharges charges={data.myCharges} />
       </div>
     </div>
-  );
-}
-
-type AttemptView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>['attempt']>;
-
-function Outcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedCountries: string }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const ref = useRef<HTMLDivElement>(null);
-  const revalidator = useRevalidator();
-  const unsettled = attempt.status === 'pending' || attempt.status === 'unknown';
-  // Move focus to the result so keyboard and screen-reader users land on it.
-  useEffect(() => ref.current?.focus(), [attempt.id, attempt.status]);
-  // While Stripe's answer is unknown, look again every few seconds; the reconciler and webhooks settle it.
-  useEffect(() => {
-    if (!unsettled) return;
-    const timer = setInterval(() => revalidator.state === 'idle' && revalidator.revalidate(), 3000);
-    return () => clearInterval(timer);
-  }, [unsettled, revalidator]);
-
-  const amount = format.money(attempt.amount, attempt.currency);
-  const card = attempt.cardBrand ? `${attempt.cardBrand.toUpperCase()} ···· ${attempt.cardLast4}` : null;
-  let body;
-  if (attempt.status === 'succeeded') {
-    body = (
-      <div className="rounded-md bg-emerald-50 p-4 ring-1 ring-emerald-200" data-testid="receipt">
-        <h3 className="font-semibold text-emerald-900">{t('terminal.approved', { amount })}</h3>
-        <dl className="mt-2 grid gap-x-6 gap-y-1 text-sm text-emerald-950 sm:grid-cols-2">
-          {card ? (
-            <>
-              <dt className="font-medium">{t('terminal.card')}</dt>
-              <dd>{card}</dd>
-            </>
-          ) : null}
-          <dt className="font-medium">{t('terminal.time')}</dt>
-          <dd>{format.dateTime(attempt.settledAt ?? attempt.createdAt)}</dd>
-          <dt className="font-medium">{t('terminal.paymentIntent')}</dt>
-          <dd>
-            <code className="text-xs">{attempt.stripePaymentIntentId}</code>
-          </dd>
-        </dl>
-        {attempt.receiptEmail ? <p className="mt-2 text-sm text-emerald-900">{t('terminal.receiptSent', { email: attempt.receiptEmail })}</p> : null}
-      </div>
-    );
-  } else if (attempt.status === 'failed' || attempt.status === 'blocked') {
-    body = (
-      <div className="rounded-md bg-red-50 p-4 ring-1 ring-red-200" data-testid="decline">
-        <h3 className="font-semibold text-red-900">
-          {attempt.authenticationRequired ? t('terminal.authTitle') : attempt.status === 'blocked' ? t('terminal.blockedTitle') : t('terminal.declinedTitle')}
-        </h3>
-        <p className="mt-1 text-red-950">{attempt.messageKey ? t(attempt.messageKey, { countries: allowedCountries }) : null}</p>
-        <p className="mt-2 text-xs text-red-900">
-          {card ? `${card} · ` : ''}
-          {[attempt.failureCode, attempt.declineCode].filter(Boolean).map((code) => (
-            <code key={code} className="mr-1 rounded bg-white/70 px-1">
-              {code}
-            </code>
-          ))}
-        </p>
-      </div>
-    );
-  } else {
-    body = (
-      <div className="rounded-md bg-amber-50 p-4 ring-1 ring-amber-200" data-testid="checking">
-        <h3 className="font-semibold text-amber-950">{t('terminal.checking')}</h3>
-        <p className="mt-1 text-amber-950">{t(UNKNOWN_OUTCOME_KEY)}</p>
-        <Form method="post" className="mt-3">
-          <input type="hidden" name="intent" value="check" />
-          <input type="hidden" name="attemptId" value={attempt.id} />
-          <button type="submit" className="btn-secondary">
-            {t('terminal.checkNow')}
-          </button>
-        </Form>
-      </div>
-    );
-  }
-  return (
-    <div ref={ref} tabIndex={-1} role="status" aria-live="polite" aria-atomic="true" className="outline-none">
-      {body}
-    </div>
-  );
-}
-
-function MyCharges({ charges }: { charges: ReturnType<typeof useLoaderData<typeof loader>>['myCharges'] }) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  return (
-    <section aria-labelledby="my-charges" className="space-y-2">
-      <h2 id="my-charges" className="text-lg font-semibold">
-        {t('terminal.myCharges')}
-      </h2>
-      {charges.length === 0 ? (
-        <p className="text-sm text-slate-600">{t('terminal.noChargesToday')}</p>
-      ) : (
-        <ul className="divide-y divide-slate-100 rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          {charges.map((c) => (
-            <li key={c.id} className="flex flex-wrap items-center gap-3 px-4 py-2 text-sm">
-              <StatusBadge status={c.status} />
-              <Link to={`?invoice=${c.invoiceId}&attempt=${c.id}`} className="font-medium text-indigo-700 hover:underline">
-                {c.invoiceNumber}
-              </Link>
-              <span className="tabular-nums">{format.money(c.amount, c.currency)}</span>
-              {c.cardLast4 ? <span>···· {c.cardLast4}</span> : null}
-              {(c.declineCode ?? c.failureCode) ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
-              <span className="ml-auto text-slate-600">{format.dateTime(c.createdAt)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
   );
 }
 
