@@ -3,21 +3,18 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
-import express from 'express';
 
 import { getDb, getSqlite, openSqlite } from '../app/platform/db.server';
-import { type Env, EnvError, parseEnv } from '../app/platform/env.server';
+import { type Env, EnvError, parseEnv, startupWarnings } from '../app/platform/env.server';
 import type { RuntimeConfig } from '../app/platform/runtime-config.server';
 import { migrateDatabase } from '../db/migrate';
 import { demoAuthShare } from '../demo/auth-share';
 import { seedDemoHistory } from '../demo/demo-history';
 import { DEMO_USERS, seedDemo } from '../demo/seed';
 import { startSandbox } from '../sandbox/index';
-import { isCrossSiteStateChange } from './origin-check';
-import { limitRequestBodies } from './request-limits';
-import { nonceMiddleware, type PaymentOrigins, sandboxOrigins, securityHeaders, STRIPE_ORIGINS } from './security-headers';
+import { createHttpApp } from './http-app';
+import { type PaymentOrigins, sandboxOrigins, STRIPE_ORIGINS } from './security-headers';
 
 const MODE_LABEL = { sandbox: 'Sandbox — no real money moves', 'stripe-test': 'Stripe test mode', 'stripe-live': 'Stripe LIVE mode' };
 
@@ -34,6 +31,7 @@ async function main() {
     }
     throw error;
   }
+  for (const warning of startupWarnings(env)) console.warn(warning);
 
   // Migrations run once here, never per request.
   const sqlite = openSqlite(env.DATABASE_PATH);
@@ -74,40 +72,13 @@ async function main() {
   // The build holds its own copy of the app's modules: hand it the sandbox address and webhook secret.
   entry.configureRuntime(runtime);
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', env.TRUST_PROXY ? 1 : false);
-  app.use(limitRequestBodies());
-  app.use(nonceMiddleware());
-  app.use(securityHeaders(payment));
-  app.use((req, res, next) => {
-    // Our own header for the client IP: never trust one the client sent.
-    delete req.headers['x-keyed-client-ip'];
-    if (req.ip) req.headers['x-keyed-client-ip'] = req.ip;
-    const crossSite = isCrossSiteStateChange({
-      method: req.method,
-      path: req.path,
-      origin: req.get('origin'),
-      secFetchSite: req.get('sec-fetch-site'),
-      host: req.get('host'),
-      protocol: req.protocol,
-    });
-    if (crossSite) {
-      res.status(403).type('text/plain').send('Cross-site request refused.');
-      return;
-    }
-    next();
+  const app = createHttpApp({
+    build,
+    mode: env.NODE_ENV === 'development' ? 'development' : 'production',
+    payment,
+    trustProxy: env.TRUST_PROXY,
+    httpsOnly: env.httpsOnly,
   });
-  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
-  app.all(
-    '*',
-    createRequestHandler({
-      build,
-      mode: env.NODE_ENV === 'development' ? 'development' : 'production',
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
-    }),
-  );
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const address = server.address();

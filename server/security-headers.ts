@@ -26,9 +26,10 @@ export function nonceMiddleware(): RequestHandler {
   };
 }
 
-export function securityHeaders(payment: PaymentOrigins): RequestHandler {
+export function securityHeaders(payment: PaymentOrigins, { httpsOnly }: { httpsOnly: boolean }): RequestHandler {
   const base = helmet({
-    // HSTS only over HTTPS (below); it would be meaningless, and sticky, on http://127.0.0.1.
+    // HSTS below: always outside sandbox mode (unless ALLOW_INSECURE_HTTP=1), else over HTTPS only; on
+    // http://127.0.0.1 it would be meaningless, and sticky.
     strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
@@ -55,7 +56,7 @@ export function securityHeaders(payment: PaymentOrigins): RequestHandler {
     },
   });
   return (req, res, next) => {
-    if (req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    if (httpsOnly || req.secure) res.setHeader('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     base(req, res, next);
   };
 }

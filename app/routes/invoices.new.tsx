@@ -13,6 +13,7 @@ import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { redirectWithToast } from '~/platform/toast.server';
+import { boundedReply } from '~/platform/form-reply.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.newInvoice');
 
@@ -24,8 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'invoice:write');
   const { t, locale } = await getT(request);
-  const submission = parseWithZod(await request.formData(), { schema: invoiceFormSchema({ t, locale }) });
-  if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
+  const schema = invoiceFormSchema({ t, locale });
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== 'success') return json(boundedReply(submission, schema), { status: 400 });
   const invoice = createInvoice(submission.value, { id: user.id, ip: clientIp(request) });
   return redirectWithToast(request, `/invoices/${invoice.id}`, { kind: 'success', message: t('invoiceForm.createdToast', { number: invoice.number }) });
 }

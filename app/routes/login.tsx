@@ -12,6 +12,7 @@ import { pageTitle } from '~/components/page-title';
 import { getUser, login, safeRedirect } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
 import { getT } from '~/platform/i18n.server';
+import { boundedReply } from '~/platform/form-reply.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
 
@@ -35,9 +36,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const { t } = await getT(request);
-  const submission = parseWithZod(await request.formData(), { schema: loginFormSchema(t) });
+  const schema = loginFormSchema(t);
+  const submission = parseWithZod(await request.formData(), { schema });
   if (submission.status !== 'success') {
-    return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
+    return json(boundedReply(submission, schema, { hideFields: ['password'] }), { status: 400 });
   }
   const result = await login(request, submission.value.email, submission.value.password);
   if (!result.ok) {
@@ -47,7 +49,7 @@ export async function action({ request }: ActionFunctionArgs) {
           ? t('login.throttledSeconds', { count: result.retryAfterSeconds })
           : t('login.throttledMinutes', { count: Math.ceil(result.retryAfterSeconds / 60) })
         : t('login.invalid');
-    return json(submission.reply({ formErrors: [message], hideFields: ['password'] }), {
+    return json(boundedReply(submission, schema, { formErrors: [message], hideFields: ['password'] }), {
       status: result.reason === 'throttled' ? 429 : 400,
     });
   }

@@ -14,6 +14,7 @@ import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { minorToDecimal, parseAmount } from '~/platform/money';
 import { redirectWithToast } from '~/platform/toast.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { getSettings, updateSetting } from '~/settings/settings.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.settings');
@@ -52,8 +53,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermission(request, 'settings:manage');
   const { t, locale } = await getT(request);
-  const submission = parseWithZod(await request.formData(), { schema: settingsFormSchema({ t, locale }) });
-  if (submission.status !== 'success') return json(submission.reply(), { status: 400 });
+  const schema = settingsFormSchema({ t, locale });
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== 'success') return json(boundedReply(submission, schema), { status: 400 });
   const actor = { id: user.id, ip: clientIp(request) };
   const current = getSettings();
   if (current.upgrade_threshold_share !== submission.value.upgradeThresholdPercent)

@@ -13,6 +13,7 @@ import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { createUserSchema, USER_REFUSAL_KEYS } from '~/users/user-form';
 import { createUser, listUsers } from '~/users/users.server';
 
@@ -28,11 +29,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
   const { t } = await getT(request);
-  const submission = parseWithZod(await request.formData(), { schema: createUserSchema(t) });
-  if (submission.status !== 'success') return json(submission.reply({ hideFields: ['password'] }), { status: 400 });
+  const schema = createUserSchema(t);
+  const submission = parseWithZod(await request.formData(), { schema });
+  if (submission.status !== 'success') return json(boundedReply(submission, schema, { hideFields: ['password'] }), { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });
   if (!result.ok) {
-    return json(submission.reply({ fieldErrors: { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] }, hideFields: ['password'] }), {
+    return json(boundedReply(submission, schema, { fieldErrors: { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] }, hideFields: ['password'] }), {
       status: 400,
     });
   }
