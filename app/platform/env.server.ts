@@ -46,9 +46,17 @@ const EnvSchema = z.object({
     .enum(['', '0', '1'], { errorMap: () => ({ message: 'use 1 behind one reverse proxy, else leave empty' }) })
     .optional()
     .transform((v) => v === '1'),
+  ALLOW_INSECURE_HTTP: z
+    .enum(['', '0', '1'], { errorMap: () => ({ message: 'use 1 only to serve Keyed over plain HTTP outside sandbox mode, else leave empty' }) })
+    .optional()
+    .transform((v) => v === '1'),
 });
 
-export type Env = z.infer<typeof EnvSchema> & { mode: Mode };
+export type Env = z.infer<typeof EnvSchema> & {
+  mode: Mode;
+  /** Secure, `__Host-` cookies and HSTS whatever the request looks like: outside sandbox mode unless ALLOW_INSECURE_HTTP=1. */
+  httpsOnly: boolean;
+};
 export type Mode = 'sandbox' | 'stripe-test' | 'stripe-live';
 
 export class EnvError extends Error {}
@@ -80,7 +88,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   const env = result.data;
   const mode: Mode = !env.STRIPE_SECRET_KEY ? 'sandbox' : env.STRIPE_SECRET_KEY.includes('_live_') ? 'stripe-live' : 'stripe-test';
-  return { ...env, mode };
+  return { ...env, mode, httpsOnly: mode !== 'sandbox' && !env.ALLOW_INSECURE_HTTP };
+}
+
+/** What start-up prints before serving: settings that are allowed but weaken Keyed. */
+export function startupWarnings(env: Env): string[] {
+  const warnings: string[] = [];
+  if (env.mode !== 'sandbox' && env.ALLOW_INSECURE_HTTP) {
+    warnings.push(
+      'WARNING: ALLOW_INSECURE_HTTP=1: session cookies are sent without Secure and no HSTS header is set. ' +
+        'Use it only on a private network; serve Keyed over HTTPS for anything else.',
+    );
+  }
+  return warnings;
 }
 
 let cached: Env | undefined;

@@ -4,6 +4,7 @@ import { type Cookie, createCookie } from '@remix-run/node';
 import { eq, lt, or } from 'drizzle-orm';
 
 import { sessions } from '../../db/schema';
+import { cookieName, secureCookies } from './cookies.server';
 import { getDb } from './db.server';
 import { getEnv } from './env.server';
 
@@ -15,7 +16,6 @@ const TOUCH_INTERVAL_MS = 60_000;
 
 const cookies = new Map<string, Cookie>();
 
-/** `__Host-` prefix and Secure over HTTPS; a plain name over http://127.0.0.1 where browsers refuse both. */
 /** SESSION_SECRET, comma-separated to rotate: the first signs, all verify. */
 export function sessionSecrets() {
   const env = getEnv();
@@ -23,9 +23,9 @@ export function sessionSecrets() {
 }
 
 export function sessionCookie(request: Request): Cookie {
-  const secure = new URL(request.url).protocol === 'https:';
+  const secure = secureCookies(request);
   const secrets = sessionSecrets();
-  const name = secure ? '__Host-keyed_session' : 'keyed_session';
+  const name = cookieName('keyed_session', secure);
   const cacheKey = `${name}|${secrets.join(',')}`;
   let cookie = cookies.get(cacheKey);
   if (!cookie) {

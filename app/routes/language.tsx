@@ -2,6 +2,7 @@ import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
 
 import { getUser, safeRedirect } from '~/platform/auth.server';
+import { secureCookies } from '~/platform/cookies.server';
 import { isLocale } from '~/platform/i18n';
 import { localeCookie } from '~/platform/i18n.server';
 import { saveUserLocale } from '~/users/users.server';
@@ -18,5 +19,5 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!isLocale(locale)) return redirect(back);
   const user = await getUser(request);
   if (user) saveUserLocale({ userId: user.id, locale });
-  return redirect(back, { headers: { 'Set-Cookie': await localeCookie.serialize(locale) } });
+  return redirect(back, { headers: { 'Set-Cookie': await localeCookie.serialize(locale, { secure: secureCookies(request) }) } });
 }
