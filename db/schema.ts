@@ -32,6 +32,8 @@ export const users = sqliteTable(
     locale: text('locale', { enum: ['en', 'fr-CA'] }),
     chargingPausedAt: integer('charging_paused_at'),
     disabledAt: integer('disabled_at'),
+    /** A demo account seeded in sandbox mode: password-only there, whatever the two-factor settings say. */
+    demoAccount: integer('demo_account', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: integer('updated_at')
       .notNull()
@@ -63,6 +65,35 @@ export const loginThrottle = sqliteTable('login_throttle', {
   lastFailedAt: integer('last_failed_at').notNull(),
   blockedUntil: integer('blocked_until').notNull(),
 });
+
+/**
+ * A user's TOTP authenticator. The row exists from the start of enrolment; confirmed_at is set once the user has
+ * typed a valid code. last_used_step refuses a code that was already used (RFC 6238 replay protection).
+ */
+export const twoFactorCredentials = sqliteTable('two_factor_credentials', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  confirmedAt: integer('confirmed_at'),
+  lastUsedStep: integer('last_used_step'),
+  createdAt: createdAt(),
+});
+
+/** Single-use recovery codes, stored as SHA-256 hashes (each is 50 random bits, so a fast hash is enough). */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: integer('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
 
 export const invoices = sqliteTable(
   'invoices',

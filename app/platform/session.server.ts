@@ -35,6 +35,12 @@ export function sessionCookie(request: Request): Cookie {
   return cookie;
 }
 
+/** The session id in the request's cookie, when it carries a well-formed, correctly signed one. */
+export async function readSessionId(request: Request): Promise<string | null> {
+  const value = await sessionCookie(request).parse(request.headers.get('Cookie'));
+  return typeof value === 'string' && value.length >= 22 ? value : null;
+}
+
 export function sessionLimits() {
   const env = getEnv();
   return { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000 };

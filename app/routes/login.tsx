@@ -9,9 +9,10 @@ import { z } from 'zod';
 
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
-import { getUser, login, safeRedirect } from '~/platform/auth.server';
+import { getUser, safeRedirect } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
 import { getT } from '~/platform/i18n.server';
+import { login } from '~/platform/login.server';
 import { boundedReply } from '~/platform/form-reply.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
@@ -53,7 +54,9 @@ export async function action({ request }: ActionFunctionArgs) {
       status: result.reason === 'throttled' ? 429 : 400,
     });
   }
-  return redirect(safeRedirect(submission.value.redirectTo), { headers: result.headers });
+  const redirectTo = safeRedirect(submission.value.redirectTo);
+  if (result.secondFactor) return redirect(`/login/two-factor?${new URLSearchParams({ redirectTo })}`, { headers: result.headers });
+  return redirect(redirectTo, { headers: result.headers });
 }
 
 export default function LoginPage() {

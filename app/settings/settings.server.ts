@@ -12,6 +12,10 @@ const SETTINGS = {
   upgrade_threshold_share: { schema: z.coerce.number().min(0.001).max(0.5), fallback: 0.02 },
   /** Refunds above this many minor units need a manager. */
   refund_approval_threshold: { schema: z.coerce.number().int().min(0).max(99_999_999), fallback: 50_000 },
+  /** 1 when every user of the role must log in with a second factor (managers and finance by default, PCI DSS 8.4). */
+  two_factor_staff: { schema: z.coerce.number().int().min(0).max(1), fallback: 0 },
+  two_factor_finance: { schema: z.coerce.number().int().min(0).max(1), fallback: 1 },
+  two_factor_manager: { schema: z.coerce.number().int().min(0).max(1), fallback: 1 },
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -2,20 +2,27 @@ import { getDb } from '~/platform/db.server';
 import { hashPassword } from '~/platform/password.server';
 import { createSessionRow, sessionCookie } from '~/platform/session.server';
 
-import { type Role, users } from '../../db/schema';
+import { type Role, twoFactorCredentials, users } from '../../db/schema';
 
 export const TEST_PASSWORD = 'correct horse battery';
+/** The authenticator secret of test users created with two-factor on (base32, as an authenticator app holds it). */
+export const TEST_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 let hash: Promise<string> | undefined;
 
-/** Inserts a user directly (the hash is computed once per file: scrypt at OWASP cost is slow on purpose). */
-export async function createTestUser(role: Role, email = `${role}@keyed.test`) {
+/**
+ * Inserts a user directly (the hash is computed once per file: scrypt at OWASP cost is slow on purpose). Finance and
+ * managers get a confirmed authenticator by default, as their role requires one; pass `twoFactor` to choose.
+ */
+export async function createTestUser(role: Role, email = `${role}@keyed.test`, { twoFactor = role !== 'staff' }: { twoFactor?: boolean } = {}) {
   hash ??= hashPassword(TEST_PASSWORD);
   const now = Date.now();
-  return getDb()
+  const user = getDb()
     .insert(users)
     .values({ email, name: `Test ${role}`, role, passwordHash: await hash, createdAt: now, updatedAt: now })
     .returning()
     .get();
+  if (twoFactor) getDb().insert(twoFactorCredentials).values({ userId: user.id, secret: TEST_TOTP_SECRET, confirmedAt: now }).run();
+  return user;
 }
 
 const BASE = 'http://127.0.0.1:3000';
