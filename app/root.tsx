@@ -141,6 +141,9 @@ function AppShell({ user, locale, children }: { user: ShellUser; locale: Locale;
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-end gap-4 border-b border-slate-200 bg-white px-6 py-3">
           <LanguageSwitcher locale={locale} />
+          <NavLink to="/account/two-factor" className="text-sm text-indigo-700 hover:underline">
+            {t('layout.security')}
+          </NavLink>
           <p className="text-sm text-slate-700">
             <span className="font-medium text-slate-900">{user.name}</span>{' '}
             <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs uppercase tracking-wide text-slate-700">{t(ROLE_LABEL_KEYS[user.role])}</span>

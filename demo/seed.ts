@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 
 import { invoiceNumberFor } from '../app/invoices/invoices.server';
 import type { Db } from '../app/platform/db.server';
@@ -50,13 +50,18 @@ const SEED_MARKER = 'demo_seeded_at';
 /** Seeds demo users and invoices once per database (sandbox mode only); a second start changes nothing. */
 export async function seedDemo(db: Db, demoPassword: string) {
   const seeded = db.select().from(settings).where(eq(settings.key, SEED_MARKER)).get();
+  // Demo accounts stay password-only in sandbox mode; databases seeded before the flag existed get it here.
+  db.update(users)
+    .set({ demoAccount: true })
+    .where(inArray(users.email, DEMO_USERS.map((u) => u.email)))
+    .run();
   if (seeded) return { seeded: false };
   const passwordHash = await hashPassword(demoPassword);
   const now = Date.now();
   db.transaction((tx) => {
     for (const user of DEMO_USERS) {
       tx.insert(users)
-        .values({ ...user, passwordHash, createdAt: now, updatedAt: now })
+        .values({ ...user, passwordHash, demoAccount: true, createdAt: now, updatedAt: now })
         .onConflictDoNothing({ target: users.email })
         .run();
     }

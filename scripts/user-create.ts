@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 
+import { isCommonPassword } from '../app/platform/common-passwords.server';
 import { closeDb, getSqlite } from '../app/platform/db.server';
 import { getEnv } from '../app/platform/env.server';
 import { fixedT } from '../app/platform/i18n';
@@ -18,7 +19,7 @@ async function promptPassword(): Promise<string> {
   rlWithOutput._writeToOutput = (s: string) => {
     if (s.includes('Password')) rlWithOutput.output.write(s);
   };
-  const answer = await rl.question('Password (8–128 characters): ');
+  const answer = await rl.question('Password (12–128 characters, not a common one): ');
   rl.close();
   process.stdout.write('\n');
   return answer;
@@ -35,7 +36,7 @@ async function main() {
   });
   const password = values.password ?? process.env.KEYED_NEW_PASSWORD ?? (await promptPassword());
   const t = fixedT('en');
-  const parsed = createUserSchema(t).safeParse({
+  const parsed = createUserSchema(t, { isCommon: isCommonPassword }).safeParse({
     email: values.email,
     name: values.name ?? values.email?.split('@')[0],
     role: values.role,

@@ -13,6 +13,7 @@ import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
 import { getT } from '~/platform/i18n.server';
 import { minorToDecimal, parseAmount } from '~/platform/money';
+import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
 import { boundedReply } from '~/platform/form-reply.server';
 import { getSettings, updateSetting } from '~/settings/settings.server';
@@ -38,8 +39,18 @@ function settingsFormSchema({ t, locale }: { t: TFunction; locale: string }) {
       }
       return parsed.minor;
     }),
+    // Checkboxes: present ("on") when ticked, absent when not.
+    twoFactorStaff: z.boolean().default(false),
+    twoFactorFinance: z.boolean().default(false),
+    twoFactorManager: z.boolean().default(false),
   });
 }
+
+const TWO_FACTOR_FIELDS = [
+  ['twoFactorStaff', 'two_factor_staff', 'staff'],
+  ['twoFactorFinance', 'two_factor_finance', 'finance'],
+  ['twoFactorManager', 'two_factor_manager', 'manager'],
+] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, 'settings:manage');
@@ -47,6 +58,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     upgradeThresholdPercent: minorToDecimal(Math.round(settings.upgrade_threshold_share * 10_000)),
     refundApprovalThreshold: minorToDecimal(settings.refund_approval_threshold),
+    twoFactorStaff: settings.two_factor_staff === 1,
+    twoFactorFinance: settings.two_factor_finance === 1,
+    twoFactorManager: settings.two_factor_manager === 1,
   });
 }
 
@@ -62,6 +76,10 @@ export async function action({ request }: ActionFunctionArgs) {
     updateSetting('upgrade_threshold_share', submission.value.upgradeThresholdPercent, actor);
   if (current.refund_approval_threshold !== submission.value.refundApprovalThreshold)
     updateSetting('refund_approval_threshold', submission.value.refundApprovalThreshold, actor);
+  for (const [field, key] of TWO_FACTOR_FIELDS) {
+    const wanted = submission.value[field] ? 1 : 0;
+    if (current[key] !== wanted) updateSetting(key, wanted, actor);
+  }
   return redirectWithToast(request, '/settings', { kind: 'success', message: t('settings.saved') });
 }
 
@@ -75,6 +93,7 @@ export default function SettingsPage() {
     defaultValue:
       i18n.language === 'fr-CA'
         ? {
+            ...defaults,
             upgradeThresholdPercent: defaults.upgradeThresholdPercent.replace('.', ','),
             refundApprovalThreshold: defaults.refundApprovalThreshold.replace('.', ','),
           }
@@ -106,6 +125,18 @@ export default function SettingsPage() {
             {fields.refundApprovalThreshold.errors?.[0]}
           </p>
         </div>
+        <fieldset>
+          <legend className="field-label">{t('settings.twoFactor')}</legend>
+          <div className="mt-1 flex flex-wrap gap-4">
+            {TWO_FACTOR_FIELDS.map(([field, , role]) => (
+              <label key={field} className="flex items-center gap-2 text-sm">
+                <input {...getInputProps(fields[field], { type: 'checkbox' })} className="h-4 w-4" />
+                {t(ROLE_LABEL_KEYS[role])}
+              </label>
+            ))}
+          </div>
+          <p className="mt-1 text-sm text-slate-600">{t('settings.twoFactorHelp')}</p>
+        </fieldset>
         <button type="submit" className="btn-primary" disabled={navigation.state === 'submitting'}>
           {t('settings.save')}
         </button>

@@ -9,12 +9,14 @@ import { pageTitle } from '~/components/page-title';
 import { resumeCharging } from '~/payments/card-testing.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
+import { isCommonPassword } from '~/platform/common-passwords.server';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
+import { isTwoFactorEnrolled } from '~/platform/two-factor.server';
 import { USER_REFUSAL_KEYS, userActionSchema } from '~/users/user-form';
-import { changeUserRole, getUserForAdmin, resetUserPassword, setUserDisabled } from '~/users/users.server';
+import { changeUserRole, getUserForAdmin, resetUserPassword, resetUserTwoFactor, setUserDisabled } from '~/users/users.server';
 
 import { ROLES } from '../../db/schema';
 
@@ -24,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
   const user = getUserForAdmin({ id: requireIdParam(params.id) });
   if (!user) throw notFound();
-  return json({ user, isSelf: user.id === actor.id });
+  return json({ user, isSelf: user.id === actor.id, twoFactorEnrolled: isTwoFactorEnrolled(user.id) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -32,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const id = requireIdParam(params.id);
   if (!getUserForAdmin({ id })) throw notFound();
   const { t } = await getT(request);
-  const submission = parseWithZod(await request.formData(), { schema: userActionSchema(t) });
+  const submission = parseWithZod(await request.formData(), { schema: userActionSchema(t, { isCommon: isCommonPassword }) });
   if (submission.status !== 'success') {
     return json({ intent: null, errors: submission.error ?? {} }, { status: 400 });
   }
@@ -45,7 +47,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         ? await resetUserPassword({ id, password: value.password }, by)
         : value.intent === 'resume-charging'
           ? resumeCharging({ userId: id }, by)
-          : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
+          : value.intent === 'reset-two-factor'
+            ? resetUserTwoFactor({ id }, by)
+            : setUserDisabled({ id, disabled: value.intent === 'disable' }, by);
   if (!result.ok) return json({ intent: value.intent, errors: { form: [t(USER_REFUSAL_KEYS[result.reason])] } }, { status: 400 });
   const messages = {
     'change-role': 'users.toast.roleChanged',
@@ -53,12 +57,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     disable: 'users.toast.disabled',
     enable: 'users.toast.enabled',
     'resume-charging': 'users.toast.chargingResumed',
+    'reset-two-factor': 'users.toast.twoFactorReset',
   } as const;
   return redirectWithToast(request, `/settings/users/${id}`, { kind: 'success', message: t(messages[value.intent]) });
 }
 
 export default function UserPage() {
-  const { user, isSelf } = useLoaderData<typeof loader>();
+  const { user, isSelf, twoFactorEnrolled } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
@@ -124,6 +129,15 @@ export default function UserPage() {
           <input type="hidden" name="intent" value="resume-charging" />
           <button type="submit" className="btn-secondary" disabled={busy}>
             {t('users.resumeCharging')}
+          </button>
+        </Form>
+      ) : null}
+      {twoFactorEnrolled && !isSelf ? (
+        <Form method="post" className="card space-y-3">
+          <p className="text-sm text-slate-700">{t('users.twoFactorOn')}</p>
+          <input type="hidden" name="intent" value="reset-two-factor" />
+          <button type="submit" className="btn-secondary" disabled={busy}>
+            {t('users.resetTwoFactor')}
           </button>
         </Form>
       ) : null}

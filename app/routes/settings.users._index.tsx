@@ -10,6 +10,7 @@ import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
+import { isCommonPassword } from '~/platform/common-passwords.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requirePermission(request, 'user:manage');
   const { t } = await getT(request);
-  const schema = createUserSchema(t);
+  const schema = createUserSchema(t, { isCommon: isCommonPassword });
   const submission = parseWithZod(await request.formData(), { schema });
   if (submission.status !== 'success') return json(boundedReply(submission, schema, { hideFields: ['password'] }), { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });

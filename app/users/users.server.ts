@@ -4,6 +4,7 @@ import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
 import { hashPassword } from '~/platform/password.server';
 import { deleteUserSessions } from '~/platform/session.server';
+import { removeTwoFactor } from '~/platform/two-factor.server';
 
 import { type Role, users } from '../../db/schema';
 
@@ -144,6 +145,14 @@ export async function resetUserPassword({ id, password }: { id: number; password
     },
     { behavior: 'immediate' },
   );
+}
+
+/** For a lost phone: the second factor and recovery codes are removed and the user's sessions end. */
+export function resetUserTwoFactor({ id }: { id: number }, actor: Actor): UserChangeResult {
+  if (!getUserForAdmin({ id })) return { ok: false, reason: 'not_found' };
+  removeTwoFactor({ userId: id }, actor);
+  deleteUserSessions(id);
+  return { ok: true, id };
 }
 
 export function saveUserLocale({ userId, locale }: { userId: number; locale: 'en' | 'fr-CA' }) {
