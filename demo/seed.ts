@@ -53,7 +53,12 @@ export async function seedDemo(db: Db, demoPassword: string) {
   // Demo accounts stay password-only in sandbox mode; databases seeded before the flag existed get it here.
   db.update(users)
     .set({ demoAccount: true })
-    .where(inArray(users.email, DEMO_USERS.map((u) => u.email)))
+    .where(
+      inArray(
+        users.email,
+        DEMO_USERS.map((u) => u.email),
+      ),
+    )
     .run();
   if (seeded) return { seeded: false };
   const passwordHash = await hashPassword(demoPassword);

@@ -112,7 +112,8 @@ const en = {
   },
   twoFactor: {
     title: 'Two-step login',
-    intro: 'After your password, Keyed asks for a 6-digit code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, …).',
+    intro:
+      'After your password, Keyed asks for a 6-digit code from an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, …).',
     required: 'Your role must use two-step login. Set it up to continue.',
     optional: 'Two-step login is optional for your role, and recommended.',
     enabled: 'Two-step login is on.',

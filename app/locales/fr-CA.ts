@@ -109,14 +109,16 @@ const frCA = {
     codeSubmit: 'Continuer',
     codeInvalid: 'Ce code n’est pas le bon, ou a déjà servi. Essayez le code le plus récent.',
     codeExpired: 'Cette connexion a expiré. Entrez de nouveau votre courriel et votre mot de passe.',
-    recoveryCodeUsed_one: 'Vous vous êtes connecté avec un code de récupération. Il en reste {{count}} : créez-en de nouveaux sur la page Connexion en deux étapes.',
+    recoveryCodeUsed_one:
+      'Vous vous êtes connecté avec un code de récupération. Il en reste {{count}} : créez-en de nouveaux sur la page Connexion en deux étapes.',
     recoveryCodeUsed_many: 'Vous vous êtes connecté avec un code de récupération. Il en reste {{count}}.',
     recoveryCodeUsed_other: 'Vous vous êtes connecté avec un code de récupération. Il en reste {{count}}.',
     startAgain: 'Recommencer',
   },
   twoFactor: {
     title: 'Connexion en deux étapes',
-    intro: 'Après votre mot de passe, Keyed demande un code à 6 chiffres d’une application d’authentification sur votre téléphone (Google Authenticator, Microsoft Authenticator, 1Password, …).',
+    intro:
+      'Après votre mot de passe, Keyed demande un code à 6 chiffres d’une application d’authentification sur votre téléphone (Google Authenticator, Microsoft Authenticator, 1Password, …).',
     required: 'Votre rôle exige la connexion en deux étapes. Configurez-la pour continuer.',
     optional: 'La connexion en deux étapes est facultative pour votre rôle, et recommandée.',
     enabled: 'La connexion en deux étapes est activée.',
@@ -418,7 +420,8 @@ const frCA = {
       refund: 'Entrez un montant, par exemple 500,00.',
     },
     twoFactor: 'Connexion en deux étapes exigée pour',
-    twoFactorHelp: 'Les utilisateurs de ces rôles doivent configurer une application d’authentification avant d’utiliser Keyed. Les comptes de démonstration du bac à sable ne sont jamais visés.',
+    twoFactorHelp:
+      'Les utilisateurs de ces rôles doivent configurer une application d’authentification avant d’utiliser Keyed. Les comptes de démonstration du bac à sable ne sont jamais visés.',
   },
   charges: {
     amountPlaceholder: '0,00',

@@ -8,15 +8,14 @@ import { getSettings } from '~/settings/settings.server';
 
 import { recoveryCodes, type Role, twoFactorCredentials } from '../../db/schema';
 import { audit } from './audit.server';
-import { getDb } from './db.server';
+import { getDb, type Tx } from './db.server';
 import { getEnv } from './env.server';
+import type { Actor } from './permissions';
 
 const ISSUER = 'Keyed';
 // One 30-second step either side: a phone's clock a little off, or a code typed just as it changed.
 const TOLERANCE_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;
-
-type Actor = { id: number; ip?: string | null };
 
 /** Whether the user must log in with a second factor: per role, from settings; never for demo accounts in sandbox mode. */
 export function twoFactorRequired(user: { role: Role; demoAccount: boolean }) {
@@ -26,11 +25,7 @@ export function twoFactorRequired(user: { role: Role; demoAccount: boolean }) {
 }
 
 export function isTwoFactorEnrolled(userId: number) {
-  const row = getDb()
-    .select({ confirmedAt: twoFactorCredentials.confirmedAt })
-    .from(twoFactorCredentials)
-    .where(eq(twoFactorCredentials.userId, userId))
-    .get();
+  const row = getDb().select({ confirmedAt: twoFactorCredentials.confirmedAt }).from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, userId)).get();
   return Boolean(row?.confirmedAt);
 }
 
@@ -79,8 +74,6 @@ export function confirmEnrolment({ userId, code }: { userId: number; code: strin
   );
 }
 
-type Tx = Parameters<Parameters<ReturnType<typeof getDb>['transaction']>[0]>[0];
-
 function hashRecoveryCode(code: string) {
   return createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
 }
@@ -91,7 +84,10 @@ function replaceRecoveryCodes(tx: Tx, userId: number): string[] {
     const raw = randomBytes(8).toString('hex').slice(0, 10);
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
-  for (const code of codes) tx.insert(recoveryCodes).values({ userId, codeHash: hashRecoveryCode(code) }).run();
+  for (const code of codes)
+    tx.insert(recoveryCodes)
+      .values({ userId, codeHash: hashRecoveryCode(code) })
+      .run();
   return codes;
 }
 
@@ -118,7 +114,12 @@ export function verifySecondFactor({ userId, code }: { userId: number; code: str
       const row = tx.select().from(twoFactorCredentials).where(eq(twoFactorCredentials.userId, userId)).get();
       if (!row?.confirmedAt) return { ok: false, reason: 'bad_code' };
       const step = checkCode(row.secret, code, row.lastUsedStep, now);
-      const unused = () => tx.select({ id: recoveryCodes.id, codeHash: recoveryCodes.codeHash }).from(recoveryCodes).where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt))).all();
+      const unused = () =>
+        tx
+          .select({ id: recoveryCodes.id, codeHash: recoveryCodes.codeHash })
+          .from(recoveryCodes)
+          .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+          .all();
       if (step !== null) {
         tx.update(twoFactorCredentials).set({ lastUsedStep: step }).where(eq(twoFactorCredentials.userId, userId)).run();
         return { ok: true, method: 'totp', recoveryCodesLeft: unused().length };

@@ -33,7 +33,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const required = user.twoFactorRequired;
   if (isTwoFactorEnrolled(user.id)) {
-    return json({ enrolled: true as const, required, recoveryCodesLeft: recoveryCodesLeft(user.id), setup: null }, { headers: { 'Cache-Control': 'no-store' } });
+    return json(
+      { enrolled: true as const, required, recoveryCodesLeft: recoveryCodesLeft(user.id), setup: null },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
   }
   const setup = await startEnrolment({ userId: user.id, email: user.email });
   return json(
@@ -52,7 +55,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const value = submission.value;
   if (value.intent === 'confirm') {
     const result = confirmEnrolment({ userId: user.id, code: value.code }, actor);
-    if (!result.ok) return json({ error: t(result.reason === 'bad_code' ? 'twoFactor.badCode' : 'twoFactor.notEnrolling'), recoveryCodes: null }, { status: 400 });
+    if (!result.ok)
+      return json({ error: t(result.reason === 'bad_code' ? 'twoFactor.badCode' : 'twoFactor.notEnrolling'), recoveryCodes: null }, { status: 400 });
     // Shown once, in this response only: the database keeps hashes.
     return json({ error: null, recoveryCodes: result.recoveryCodes }, { headers: { 'Cache-Control': 'no-store' } });
   }
@@ -113,7 +117,16 @@ function EnrolmentForm({ secret, qrDataUrl }: { secret: string; qrDataUrl: strin
       <label htmlFor="code" className="block font-medium">
         {t('twoFactor.step2')}
       </label>
-      <input id="code" name="code" type="text" inputMode="numeric" autoComplete="one-time-code" className="field-input max-w-[12rem]" required aria-label={t('twoFactor.code')} />
+      <input
+        id="code"
+        name="code"
+        type="text"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        className="field-input max-w-[12rem]"
+        required
+        aria-label={t('twoFactor.code')}
+      />
       <button type="submit" className="btn-primary" disabled={busy}>
         {t('twoFactor.confirm')}
       </button>

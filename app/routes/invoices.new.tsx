@@ -11,9 +11,9 @@ import { invoiceFormSchema } from '~/invoices/invoice-form';
 import { createInvoice } from '~/invoices/invoices.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { getT } from '~/platform/i18n.server';
 import { redirectWithToast } from '~/platform/toast.server';
-import { boundedReply } from '~/platform/form-reply.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.newInvoice');
 

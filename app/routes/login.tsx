@@ -11,9 +11,9 @@ import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { getUser, safeRedirect } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { getT } from '~/platform/i18n.server';
 import { login } from '~/platform/login.server';
-import { boundedReply } from '~/platform/form-reply.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.login');
 

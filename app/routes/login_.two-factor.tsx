@@ -47,7 +47,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const to = safeRedirect(submission.value.redirectTo);
   if (result.method === 'recovery_code') {
-    return redirectWithToast(request, to, { kind: 'info', message: t('login.recoveryCodeUsed', { count: result.recoveryCodesLeft }) }, { headers: result.headers });
+    return redirectWithToast(
+      request,
+      to,
+      { kind: 'info', message: t('login.recoveryCodeUsed', { count: result.recoveryCodesLeft }) },
+      { headers: result.headers },
+    );
   }
   return redirect(to, { headers: result.headers });
 }

@@ -11,11 +11,11 @@ import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { getT } from '~/platform/i18n.server';
 import { minorToDecimal, parseAmount } from '~/platform/money';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
-import { boundedReply } from '~/platform/form-reply.server';
 import { getSettings, updateSetting } from '~/settings/settings.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.settings');

@@ -11,10 +11,10 @@ import { pageTitle } from '~/components/page-title';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
 import { isCommonPassword } from '~/platform/common-passwords.server';
+import { boundedReply } from '~/platform/form-reply.server';
 import { getT } from '~/platform/i18n.server';
 import { ROLE_LABEL_KEYS } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
-import { boundedReply } from '~/platform/form-reply.server';
 import { createUserSchema, USER_REFUSAL_KEYS } from '~/users/user-form';
 import { createUser, listUsers } from '~/users/users.server';
 
@@ -35,9 +35,12 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== 'success') return json(boundedReply(submission, schema, { hideFields: ['password'] }), { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });
   if (!result.ok) {
-    return json(boundedReply(submission, schema, { fieldErrors: { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] }, hideFields: ['password'] }), {
-      status: 400,
-    });
+    return json(
+      boundedReply(submission, schema, { fieldErrors: { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] }, hideFields: ['password'] }),
+      {
+        status: 400,
+      },
+    );
   }
   return redirectWithToast(request, '/settings/users', { kind: 'success', message: t('users.created', { email: submission.value.email }) });
 }

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 
 import { describe, expect, it } from 'vitest';
 
-import { login } from '~/platform/login.server';
 import { parseEnv, startupWarnings } from '~/platform/env.server';
+import { login } from '~/platform/login.server';
 import { redirectWithToast } from '~/platform/toast.server';
 import * as healthzRoute from '~/routes/healthz';
 

@@ -29,7 +29,13 @@ describe('rejected forms echo only their own fields, sized', () => {
   it('an invoice form keeps its fields, cut to length, and drops everything else', async () => {
     const finance = await createTestUser('finance');
     const cookie = (await requestAs(finance.id, '/invoices/new')).headers.get('Cookie')!;
-    const body = new URLSearchParams({ customerName: 'x'.repeat(5000), amount: 'abc', 'a[10000000]': '1', 'b.c': '2', __state__: JSON.stringify({ validated: { x: true }, pad: 'p'.repeat(2000) }) });
+    const body = new URLSearchParams({
+      customerName: 'x'.repeat(5000),
+      amount: 'abc',
+      'a[10000000]': '1',
+      'b.c': '2',
+      __state__: JSON.stringify({ validated: { x: true }, pad: 'p'.repeat(2000) }),
+    });
     const response = await respond(() => invoicesNewAction({ request: rawForm(cookie, '/invoices/new', body.toString()), params: {}, context: {} }));
     const text = await response.text();
     expect(response.status).toBe(400);
@@ -38,6 +44,8 @@ describe('rejected forms echo only their own fields, sized', () => {
     expect(Object.keys(reply.initialValue).sort()).toEqual(['amount', 'customerName']);
     expect(reply.initialValue.customerName).toHaveLength(1000);
     expect(reply.error.amount).toBeTruthy();
-    expect(Object.keys(reply.error).every((name) => ['customerName', 'customerEmail', 'customerPhone', 'description', 'amount', 'currency', ''].includes(name))).toBe(true);
+    expect(
+      Object.keys(reply.error).every((name) => ['customerName', 'customerEmail', 'customerPhone', 'description', 'amount', 'currency', ''].includes(name)),
+    ).toBe(true);
   });
 });

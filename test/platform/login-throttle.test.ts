@@ -34,7 +34,12 @@ function deviceCookie(result: LoginResult) {
 }
 
 const isThrottled = (r: LoginResult) => !r.ok && r.reason === 'throttled';
-const row = (key: string) => getDb().select().from(loginThrottle).all().find((r) => r.key === key);
+const row = (key: string) =>
+  getDb()
+    .select()
+    .from(loginThrottle)
+    .all()
+    .find((r) => r.key === key);
 
 describe('login throttling (ASVS 2.2.1, OWASP device cookies)', () => {
   it('backs off exponentially per key kind: 30 s, 1 min, 2 min … capped at 15 minutes', () => {
@@ -48,7 +53,8 @@ describe('login throttling (ASVS 2.2.1, OWASP device cookies)', () => {
 
   it('locks one account from one IP after five failures, while the same account from another IP still works', async () => {
     await createTestUser('staff');
-    for (let i = 0; i < freeFailures('account-ip'); i++) expect(await login(loginRequest('10.0.0.1'), 'staff@keyed.test', 'wrong guess')).toEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < freeFailures('account-ip'); i++)
+      expect(await login(loginRequest('10.0.0.1'), 'staff@keyed.test', 'wrong guess')).toEqual({ ok: false, reason: 'invalid' });
     const locked = await login(loginRequest('10.0.0.1'), 'staff@keyed.test', TEST_PASSWORD);
     expect(locked).toMatchObject({ ok: false, reason: 'throttled', retryAfterSeconds: 30 });
     expect((await login(loginRequest('10.0.0.2'), 'staff@keyed.test', TEST_PASSWORD)).ok).toBe(true);

@@ -66,7 +66,11 @@ describe('two-factor enrolment', () => {
     const done = setup.ok ? confirmEnrolment({ userId: staff.id, code: codeAt(setup.secret, now) }, { id: staff.id }, now) : null;
     expect(verifySecondFactor({ userId: staff.id, code: codeAt(setup.ok ? setup.secret : '', now) }, now)).toEqual({ ok: false, reason: 'bad_code' });
     const recovery = done?.ok ? done.recoveryCodes[3]! : '';
-    expect(verifySecondFactor({ userId: staff.id, code: recovery.toUpperCase() }, now)).toMatchObject({ ok: true, method: 'recovery_code', recoveryCodesLeft: 9 });
+    expect(verifySecondFactor({ userId: staff.id, code: recovery.toUpperCase() }, now)).toMatchObject({
+      ok: true,
+      method: 'recovery_code',
+      recoveryCodesLeft: 9,
+    });
     expect(verifySecondFactor({ userId: staff.id, code: recovery }, now)).toEqual({ ok: false, reason: 'bad_code' });
   });
 });

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 
 import express from 'express';
-
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import * as healthzRoute from '~/routes/healthz';
@@ -57,8 +56,12 @@ describe('form body checks', () => {
     expect(checkHeaders(req({ 'content-type': 'text/plain', 'content-length': '0' }), ruleFor('/login'))).toMatchObject({ status: 415 });
     expect(checkHeaders(req({ 'content-length': '0' }), ruleFor('/login'))).toBeNull();
     expect(checkHeaders(req({ 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', 'content-length': '10' }), ruleFor('/login'))).toBeNull();
-    expect(checkHeaders(req({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': '999999' }), ruleFor('/login'))).toMatchObject({ status: 413 });
-    expect(checkHeaders(req({ 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' }), ruleFor('/login'))).toMatchObject({ status: 411 });
+    expect(checkHeaders(req({ 'content-type': 'application/x-www-form-urlencoded', 'content-length': '999999' }), ruleFor('/login'))).toMatchObject({
+      status: 413,
+    });
+    expect(checkHeaders(req({ 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' }), ruleFor('/login'))).toMatchObject({
+      status: 411,
+    });
   });
 });
 
@@ -157,7 +160,10 @@ describe('the launcher under attack bodies', () => {
   });
 
   it('refuses a foreign Origin even with Sec-Fetch-Site: same-origin', async () => {
-    const result = await timed('/login?_data=routes/login', form('email=a%40b.c&password=x', { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-origin' }));
+    const result = await timed(
+      '/login?_data=routes/login',
+      form('email=a%40b.c&password=x', { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'same-origin' }),
+    );
     expect(result.status).toBe(403);
   });
 
