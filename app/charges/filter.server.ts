@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { minorToDecimal, parseAmount } from '~/platform/money';
+import { searchText } from '~/platform/search-text';
 import { isUtcDay } from '~/platform/utc-day';
 
 import { ATTEMPT_STATUSES, type AttemptStatus, CURRENCIES, type Currency } from '../../db/schema';
@@ -65,7 +66,7 @@ export const ChargeFilterSchema = z.object({
   last4: optional(z.string().regex(/^\d{4}$/, 'invalid_last4')),
   min: optional(z.string().max(20)),
   max: optional(z.string().max(20)),
-  q: optional(z.string().max(100, 'too_long')),
+  q: z.preprocess((v) => (typeof v === 'string' ? searchText(v, 1000) : v), z.string().max(100, 'too_long').optional()),
 });
 
 export type ChargeFilterParse = {

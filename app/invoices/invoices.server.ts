@@ -5,6 +5,7 @@ import { and, desc, eq, like, or, type SQL, sql } from 'drizzle-orm';
 import { attemptSummaryColumns } from '~/payments/attempts.server';
 import { audit } from '~/platform/audit.server';
 import { getDb, likePattern } from '~/platform/db.server';
+import { searchText } from '~/platform/search-text';
 
 import { INVOICE_STATUSES, invoices, type InvoiceStatus, paymentAttempts } from '../../db/schema';
 import type { InvoiceInput } from './invoice-form';
@@ -14,7 +15,7 @@ export const INVOICE_PAGE_SIZE = 25;
 export type InvoiceFilter = { q?: string; status?: InvoiceStatus; page?: number };
 
 export function parseInvoiceFilter(params: URLSearchParams): Required<Pick<InvoiceFilter, 'page'>> & InvoiceFilter {
-  const q = params.get('q')?.trim().slice(0, 100) || undefined;
+  const q = searchText(params.get('q'));
   const statusParam = params.get('status');
   const status = INVOICE_STATUSES.find((s) => s === statusParam);
   const page = Math.max(1, Math.min(10_000, Number.parseInt(params.get('page') ?? '1', 10) || 1));

@@ -24,6 +24,7 @@ import { notFound } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
 import { formatMoney } from '~/platform/money';
 import { can } from '~/platform/permissions';
+import { searchText } from '~/platform/search-text';
 import { getStripeJsConfig } from '~/platform/stripe.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.terminal');
@@ -51,7 +52,7 @@ function parseOptionalId(value: string | null) {
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'terminal:charge');
   const url = new URL(request.url);
-  const q = url.searchParams.get('q')?.trim().slice(0, 100) || undefined;
+  const q = searchText(url.searchParams.get('q'));
   const invoiceId = parseOptionalId(url.searchParams.get('invoice'));
   const attemptId = parseOptionalId(url.searchParams.get('attempt'));
   const invoice = invoiceId ? getInvoiceForCharge({ id: invoiceId }) : null;
