@@ -157,6 +157,8 @@ export const paymentAttempts = sqliteTable(
     /** When the PaymentIntent request first left Keyed: from then on a re-send is only ever the identical request. */
     sentAt: integer('sent_at'),
     needsAttentionAt: integer('needs_attention_at'),
+    /** Why a person must look: null for an attempt unsettled past a day; 'webhook_mismatch' when a signed event disagreed with it. */
+    attentionReason: text('attention_reason'),
     createdAt: createdAt(),
     settledAt: integer('settled_at'),
     /** A chargeback or inquiry opened on the charge (`charge.dispute.created`); null when none. */

@@ -44,6 +44,7 @@ export function getChargeDetail({ id }: { id: number }) {
       createdAt: a.createdAt,
       settledAt: a.settledAt,
       needsAttentionAt: a.needsAttentionAt,
+      attentionReason: a.attentionReason,
       reconcileAttempts: a.reconcileAttempts,
       receiptEmail: a.receiptEmail,
       stripePaymentIntentId: a.stripePaymentIntentId,

@@ -286,6 +286,8 @@ const en = {
   payment: {
     checkSettled: 'Stripe answered: the attempt is settled.',
     checkPending: 'Stripe has not answered yet. Keyed keeps checking every minute.',
+    webhookMismatch:
+      'A signed Stripe event about this charge did not match it (another PaymentIntent, amount or currency) and was not applied. Compare it with the payment in Stripe; the audit log has the details.',
     needsAttention: 'Unsettled for about a day: Keyed no longer re-sends it and only looks it up in Stripe. Check the payment in Stripe if it stays unsettled.',
     disputed: 'Disputed ({{reason}}) for {{amount}} on {{date}}.',
     payment: 'Payment',

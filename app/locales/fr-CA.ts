@@ -294,6 +294,8 @@ const frCA = {
   payment: {
     checkSettled: 'Stripe a répondu : la tentative est réglée.',
     checkPending: 'Stripe n’a pas encore répondu. Keyed vérifie de nouveau chaque minute.',
+    webhookMismatch:
+      'Un événement Stripe signé concernant ce paiement ne lui correspondait pas (autre PaymentIntent, montant ou devise) et n’a pas été appliqué. Comparez-le au paiement dans Stripe; le journal d’audit donne les détails.',
     needsAttention:
       'Non réglée depuis environ un jour : Keyed ne la renvoie plus et la cherche seulement dans Stripe. Vérifiez le paiement dans Stripe si elle reste non réglée.',
     disputed: 'Contesté ({{reason}}) pour {{amount}} le {{date}}.',

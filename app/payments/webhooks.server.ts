@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 
+import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
 import { getStripe, getWebhookSecret } from '~/platform/stripe.server';
 import { recordDispute } from '~/refunds/disputes.server';
@@ -11,18 +12,34 @@ import { outcomeFromIntent, recordOutcome } from './outcomes.server';
 
 export type WebhookResult = { status: 200 | 400 | 500; body: string };
 
+// Stripe's own default tolerance: a signature older than five minutes is a replay. One dated as far ahead is refused
+// too (the SDK only checks age), so a captured signature cannot be stamped for later use.
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+function signatureTimestamp(header: string): number | null {
+  const match = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(header);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Verifies the signature over the raw body, ignores an event id seen before, and applies what it says.
  * State only moves forward (recordOutcome refuses to change a settled attempt).
  */
-export function handleStripeWebhook(rawBody: string, signature: string | null): WebhookResult {
+export function handleStripeWebhook(rawBody: string, signature: string | null, now = Date.now()): WebhookResult {
   const secret = getWebhookSecret();
   if (!secret || !signature) return { status: 400, body: 'Missing signature' };
+  const timestamp = signatureTimestamp(signature);
+  if (timestamp === null || timestamp - Math.floor(now / 1000) > SIGNATURE_TOLERANCE_SECONDS) return { status: 400, body: 'Invalid signature' };
   let event: Stripe.Event;
   try {
-    event = getStripe().webhooks.constructEvent(rawBody, signature, secret);
+    event = getStripe().webhooks.constructEvent(rawBody, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
   } catch {
     return { status: 400, body: 'Invalid signature' };
+  }
+  // Signed is not the same as well-formed: every event Keyed acts on carries an object with an id.
+  const object: unknown = (event as { data?: { object?: unknown } }).data?.object;
+  if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof object !== 'object' || object === null) {
+    return { status: 400, body: 'Malformed event' };
   }
   const db = getDb();
   // Only a fully applied event is a duplicate. One recorded but not applied (the process died in between)
@@ -45,19 +62,60 @@ export function handleStripeWebhook(rawBody: string, signature: string | null): 
   return { status: 200, body: 'OK' };
 }
 
-function attemptIdFor(intent: Stripe.PaymentIntent): number | null {
+type AttemptMatch = { id: number; stripePaymentIntentId: string | null; amount: number; currency: string };
+
+/** The attempt an intent is about: by its Stripe id, else by the attempt id in our metadata. */
+function attemptFor(intent: Stripe.PaymentIntent): AttemptMatch | null {
+  const columns = {
+    id: paymentAttempts.id,
+    stripePaymentIntentId: paymentAttempts.stripePaymentIntentId,
+    amount: paymentAttempts.amount,
+    currency: paymentAttempts.currency,
+  };
+  const byIntent = getDb().select(columns).from(paymentAttempts).where(eq(paymentAttempts.stripePaymentIntentId, intent.id)).get();
+  if (byIntent) return byIntent;
   const fromMetadata = Number(intent.metadata?.attempt_id);
-  if (Number.isSafeInteger(fromMetadata) && fromMetadata > 0) {
-    const row = getDb()
-      .select({ id: paymentAttempts.id, key: paymentAttempts.stripePaymentIntentId })
-      .from(paymentAttempts)
-      .where(eq(paymentAttempts.id, fromMetadata))
-      .get();
-    // Metadata is ours, but check it against the intent id when we already know it.
-    if (row && (!row.key || row.key === intent.id)) return row.id;
-  }
-  const byIntent = getDb().select({ id: paymentAttempts.id }).from(paymentAttempts).where(eq(paymentAttempts.stripePaymentIntentId, intent.id)).get();
-  return byIntent?.id ?? null;
+  if (!Number.isSafeInteger(fromMetadata) || fromMetadata <= 0) return null;
+  return getDb().select(columns).from(paymentAttempts).where(eq(paymentAttempts.id, fromMetadata)).get() ?? null;
+}
+
+/**
+ * What in the intent disagrees with the attempt it claims to settle. Metadata can be copied onto any
+ * PaymentIntent (a 1¢ one, in another currency), so the intent must be the attempt's own, for its amount.
+ */
+function mismatches(attempt: AttemptMatch, intent: Stripe.PaymentIntent): string[] {
+  const found: string[] = [];
+  if (attempt.stripePaymentIntentId && attempt.stripePaymentIntentId !== intent.id) found.push('payment_intent');
+  if (intent.amount !== attempt.amount) found.push('amount');
+  if (String(intent.currency).toLowerCase() !== attempt.currency) found.push('currency');
+  return found;
+}
+
+/** Not applied: the attempt is flagged for a person (shown on its charge page) and the event audited. */
+function flagMismatch(attempt: AttemptMatch, intent: Stripe.PaymentIntent, event: Stripe.Event, found: string[]) {
+  getDb().transaction((tx) => {
+    tx.update(paymentAttempts).set({ needsAttentionAt: Date.now(), attentionReason: 'webhook_mismatch' }).where(eq(paymentAttempts.id, attempt.id)).run();
+    audit(
+      {
+        actorUserId: null,
+        action: 'charge.webhook_mismatch',
+        subjectType: 'payment_attempt',
+        subjectId: attempt.id,
+        details: {
+          event: event.id,
+          type: event.type,
+          mismatches: found,
+          paymentIntent: String(intent.id).slice(0, 255),
+          reportedAmount: typeof intent.amount === 'number' ? intent.amount : null,
+          reportedCurrency: String(intent.currency).slice(0, 10),
+          expectedPaymentIntent: attempt.stripePaymentIntentId,
+          expectedAmount: attempt.amount,
+          expectedCurrency: attempt.currency,
+        },
+      },
+      tx,
+    );
+  });
 }
 
 function applyEvent(event: Stripe.Event) {
@@ -66,8 +124,11 @@ function applyEvent(event: Stripe.Event) {
     case 'payment_intent.payment_failed':
     case 'payment_intent.canceled': {
       const intent = event.data.object;
-      const attemptId = attemptIdFor(intent);
-      if (attemptId) recordOutcome(attemptId, outcomeFromIntent(intent), 'webhook');
+      const attempt = attemptFor(intent);
+      if (!attempt) return;
+      const found = mismatches(attempt, intent);
+      if (found.length > 0) flagMismatch(attempt, intent, event, found);
+      else recordOutcome(attempt.id, outcomeFromIntent(intent), 'webhook');
       return;
     }
     // Refunds made in Keyed settle here too; those made in Stripe's Dashboard appear (deduplicated by refund id).

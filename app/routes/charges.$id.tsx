@@ -159,7 +159,7 @@ export default function ChargePage() {
       ) : null}
       {charge.needsAttentionAt ? (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
-          {t('payment.needsAttention')}
+          {charge.attentionReason === 'webhook_mismatch' ? t('payment.webhookMismatch') : t('payment.needsAttention')}
         </p>
       ) : null}
       {charge.stripeDisputeId ? (

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { getDb } from '~/platform/db.server';
-import * as chargesExport from '~/routes/charges.export';
 import * as chargesList from '~/routes/charges._index';
+import * as chargesExport from '~/routes/charges.export';
 import * as invoicesList from '~/routes/invoices._index';
 import * as terminal from '~/routes/terminal';
 
