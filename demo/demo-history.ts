@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import { DAY_MS } from '../app/platform/utc-day';
-import type { HistoricalPayment, HistoricalRefund } from '../sandbox/history-import';
+import { type HistoricalPayment, type HistoricalRefund, invalidHistoricalPayment } from '../sandbox/history-import';
 import type { HistoryScenario } from './auth-share';
 import { generateHistory, type HistoryResult } from './history';
 
@@ -22,7 +22,7 @@ export type DemoHistoryOptions = {
   refundUserIds?: number[];
 };
 
-export type DemoHistoryResult = { generated: HistoryResult | null; imported: number; skipped: number };
+export type DemoHistoryResult = { generated: HistoryResult | null; imported: number; skipped: number; unimportable: number };
 
 /** Control API bodies are capped at 1 MB; ~400 payments stay well below. */
 const SANDBOX_IMPORT_BATCH = 400;
@@ -72,8 +72,13 @@ export async function syncSandboxWithHistory(sqlite: Database.Database, opts: { 
   );
   let imported = 0;
   let skipped = 0;
-  for (let i = 0; i < charges.length; i += SANDBOX_IMPORT_BATCH) {
-    const payments = charges.slice(i, i + SANDBOX_IMPORT_BATCH).map((c) => toSandboxPayment(c, refundsFor.all(c.id)));
+  // Whatever the app accepted must never stop a start: a charge the sandbox cannot take back (an id it would not
+  // recognise) is counted and left out, not sent to fail the whole batch.
+  const all = charges.map((c) => toSandboxPayment(c, refundsFor.all(c.id)));
+  const importable = all.filter((p) => invalidHistoricalPayment(p) === null);
+  const unimportable = all.length - importable.length;
+  for (let i = 0; i < importable.length; i += SANDBOX_IMPORT_BATCH) {
+    const payments = importable.slice(i, i + SANDBOX_IMPORT_BATCH);
     const response = await fetch(`${opts.sandboxUrl}/__sandbox/history`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -84,7 +89,7 @@ export async function syncSandboxWithHistory(sqlite: Database.Database, opts: { 
     imported += answer.imported;
     skipped += answer.skipped;
   }
-  return { imported, skipped };
+  return { imported, skipped, unimportable };
 }
 
 type SucceededRow = {

@@ -37,12 +37,15 @@ export interface HistoricalPayment {
 }
 
 const ID = /^[a-z]{2,4}_[A-Za-z0-9]{8,64}$/;
+// Stripe's test PaymentMethods (pm_card_visa, pm_card_chargeDeclined …) are ids a charge can carry too.
+const PAYMENT_METHOD_ID = /^pm_[A-Za-z0-9_]{3,250}$/;
 
 /** Checks one payment's shape; returns a message naming the first problem, or null. */
 export function invalidHistoricalPayment(p: unknown): string | null {
   if (!isRecord(p)) return 'each payment must be an object';
   for (const key of ['paymentIntentId', 'chargeId', 'paymentMethodId'] as const) {
-    if (typeof p[key] !== 'string' || !ID.test(p[key] as string)) return `${key} must be a Stripe-shaped id`;
+    const shape = key === 'paymentMethodId' ? PAYMENT_METHOD_ID : ID;
+    if (typeof p[key] !== 'string' || !shape.test(p[key] as string)) return `${key} must be a Stripe-shaped id`;
   }
   if (!Number.isSafeInteger(p.amount) || (p.amount as number) < 1) return 'amount must be a positive integer';
   if (typeof p.currency !== 'string' || !/^[a-z]{3}$/.test(p.currency)) return 'currency must be a lowercase ISO code';
