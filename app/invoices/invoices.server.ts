@@ -5,9 +5,10 @@ import { and, desc, eq, like, or, type SQL, sql } from 'drizzle-orm';
 import { attemptSummaryColumns } from '~/payments/attempts.server';
 import { audit } from '~/platform/audit.server';
 import { getDb, likePattern } from '~/platform/db.server';
+import { seesEveryonesAttempts } from '~/platform/permissions';
 import { searchText } from '~/platform/search-text';
 
-import { INVOICE_STATUSES, invoices, type InvoiceStatus, paymentAttempts } from '../../db/schema';
+import { INVOICE_STATUSES, invoices, type InvoiceStatus, paymentAttempts, type Role } from '../../db/schema';
 import type { InvoiceInput } from './invoice-form';
 
 export const INVOICE_PAGE_SIZE = 25;
@@ -74,11 +75,13 @@ export function getInvoice({ id }: { id: number }) {
   return getDb().select().from(invoices).where(eq(invoices.id, id)).get() ?? null;
 }
 
-export function listAttemptsForInvoice({ invoiceId }: { invoiceId: number }) {
+/** The invoice's attempts that the viewer may see (canSeeAttemptsOf): staff their own, finance and managers all. */
+export function listAttemptsForInvoice({ invoiceId, viewer }: { invoiceId: number; viewer: { id: number; role: Role } }) {
+  const everyone = seesEveryonesAttempts(viewer.role);
   return getDb()
-    .select({ ...attemptSummaryColumns, userId: paymentAttempts.userId })
+    .select(attemptSummaryColumns)
     .from(paymentAttempts)
-    .where(eq(paymentAttempts.invoiceId, invoiceId))
+    .where(and(eq(paymentAttempts.invoiceId, invoiceId), everyone ? undefined : eq(paymentAttempts.userId, viewer.id)))
     .orderBy(desc(paymentAttempts.createdAt), desc(paymentAttempts.id))
     .all();
 }

@@ -16,6 +16,18 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
 /** Who does something, as domain functions record it (the IP goes into the audit log). */
 export type Actor = { id: number; ip?: string | null };
 
+/**
+ * The one rule for whose payment attempts (card brand, last 4, decline codes, who keyed it) a person may see, on
+ * every page that lists them: their own, or anyone's with charge history access (finance and managers).
+ */
+export function canSeeAttemptsOf(viewer: { id: number; role: Role }, ownerUserId: number) {
+  return ownerUserId === viewer.id || seesEveryonesAttempts(viewer.role);
+}
+
+export function seesEveryonesAttempts(role: Role) {
+  return can(role, 'charge:read');
+}
+
 export function can(role: Role, permission: Permission) {
   return GRANTS[role].has(permission);
 }

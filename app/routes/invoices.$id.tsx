@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!invoice) throw notFound();
   return json({
     invoice,
-    attempts: listAttemptsForInvoice({ invoiceId: id }),
+    attempts: listAttemptsForInvoice({ invoiceId: id, viewer: user }),
     canVoid: can(user.role, 'invoice:write') && invoice.status === 'open',
     canCharge: can(user.role, 'terminal:charge') && invoice.status === 'open',
   });

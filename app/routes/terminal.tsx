@@ -23,7 +23,7 @@ import { getEnv } from '~/platform/env.server';
 import { notFound } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
 import { formatMoney } from '~/platform/money';
-import { can } from '~/platform/permissions';
+import { can, canSeeAttemptsOf } from '~/platform/permissions';
 import { searchText } from '~/platform/search-text';
 import { getStripeJsConfig } from '~/platform/stripe.server';
 
@@ -59,7 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (invoiceId && !invoice) throw notFound('Invoice not found');
   const attempt = attemptId ? getAttempt({ id: attemptId }) : null;
   // Staff see their own attempts here; finance and managers may look at anyone's.
-  if (attemptId && (!attempt || attempt.invoiceId !== invoiceId || (attempt.userId !== user.id && !can(user.role, 'charge:read')))) {
+  if (attemptId && (!attempt || attempt.invoiceId !== invoiceId || !canSeeAttemptsOf(user, attempt.userId))) {
     throw notFound('Payment attempt not found');
   }
   return json(
