@@ -411,6 +411,7 @@ describe('demo history in sandbox mode', () => {
       generated: null,
       imported: 0,
       skipped: succeeded.length,
+      unimportable: 0,
     });
     // A fresh sandbox file is repaired from the database.
     await sandbox.control('reset', {});
