@@ -84,7 +84,8 @@ test('double-clicking Charge makes exactly one charge', async ({ page }) => {
   await page.getByRole('button', { name: /^Charge / }).dblclick();
   await expect(page.getByTestId('receipt')).toBeVisible();
   expect(posts).toHaveLength(1);
-  await page.goto('/invoices?q=Hannah');
+  // Staff see their own attempts only: the one just made, on Hannah Berg's invoice (demo history has other Hannahs).
+  await page.goto('/invoices?q=Hannah%20Berg');
   await page.getByRole('link', { name: /INV-/ }).first().click();
   await expect(page.getByRole('heading', { name: 'Payment attempts' })).toBeVisible();
   await expect(page.locator('section[aria-labelledby="attempts-title"] li')).toHaveCount(1);
