@@ -39,7 +39,6 @@ export const BODY_RULES: ReadonlyArray<{ path: RegExp; rule: BodyRule }> = [
   { path: /^\/logout$/, rule: form(1 * KB) },
   { path: /^\/language$/, rule: form(4 * KB) },
   { path: /^\/account\/two-factor$/, rule: form(2 * KB) },
-  { path: /^\/account\/password$/, rule: form(4 * KB) },
   { path: /^\/invoices\/new$/, rule: form(8 * KB) },
   { path: /^\/invoices\/\d+$/, rule: form(1 * KB) },
   { path: /^\/charges\/\d+$/, rule: form(2 * KB) },

@@ -17,12 +17,30 @@ async function seedOneCharge() {
   const now = Date.now();
   const invoice = getDb()
     .insert(invoices)
-    .values({ number: 'INV-000001', customerName: 'Gagnon Électrique', description: 'Parts', amount: 1000, currency: 'cad', status: 'paid', createdAt: now, updatedAt: now })
+    .values({
+      number: 'INV-000001',
+      customerName: 'Gagnon Électrique',
+      description: 'Parts',
+      amount: 1000,
+      currency: 'cad',
+      status: 'paid',
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning()
     .get();
   getDb()
     .insert(paymentAttempts)
-    .values({ invoiceId: invoice.id, userId: finance.id, idempotencyKey: 'k1', amount: 1000, currency: 'cad', status: 'succeeded', paymentMethodId: 'pm_x', createdAt: now })
+    .values({
+      invoiceId: invoice.id,
+      userId: finance.id,
+      idempotencyKey: 'k1',
+      amount: 1000,
+      currency: 'cad',
+      status: 'succeeded',
+      paymentMethodId: 'pm_x',
+      createdAt: now,
+    })
     .run();
   return finance;
 }
