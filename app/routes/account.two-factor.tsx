@@ -105,7 +105,6 @@ function EnrolmentForm({ secret, qrDataUrl }: { secret: string; qrDataUrl: strin
   const busy = useNavigation().state !== 'idle';
   return (
     <Form method="post" className="card space-y-4">
-      <input type="hidden" name="intent" value="confirm" />
       <p className="font-medium">{t('twoFactor.step1')}</p>
       <img src={qrDataUrl} alt={t('twoFactor.qrAlt')} width={200} height={200} className="rounded bg-white p-2 ring-1 ring-slate-200" />
       <p className="text-sm text-slate-700">
@@ -130,6 +129,8 @@ function EnrolmentForm({ secret, qrDataUrl }: { secret: string; qrDataUrl: strin
       <button type="submit" className="btn-primary" disabled={busy}>
         {t('twoFactor.confirm')}
       </button>
+      {/* Last, so the card's spacing starts with the first visible line. */}
+      <input type="hidden" name="intent" value="confirm" />
     </Form>
   );
 }
