@@ -124,6 +124,8 @@ const MANAGER_ROUTES = [
 
 for (const language of ['English', 'Français'] as const) {
   test(`axe finds no serious or critical violations on any page (${language})`, async ({ page, browser }) => {
+    // One test walks every page with axe: give it room on a busy 2-core CI machine.
+    test.setTimeout(240_000);
     // The login page, before anyone logs in.
     const anonymous = await browser.newContext({ extraHTTPHeaders: { 'Accept-Language': language === 'English' ? 'en' : 'fr-CA' } });
     const loginPage = await anonymous.newPage();
