@@ -1,6 +1,8 @@
 // The /reports loader at scale: everything it computes (report, upgrade signal, staff outliers) per range.
 import { utcDay } from '../app/platform/utc-day';
-import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '../app/reports/reports.server';
+import { getReport, parseReportRange } from '../app/reports/reports.server';
+import { listStaffDeclineOutliers } from '../app/reports/staff-outliers.server';
+import { getUpgradeSignal } from '../app/reports/upgrade-signal-data.server';
 import { type Figure, round, timeMedian } from './lib';
 
 const TARGET_MS = 50;

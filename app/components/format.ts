@@ -20,3 +20,8 @@ export function formatDate(ms: number, locale = 'en') {
 export function formatNumber(n: number, locale = 'en') {
   return new Intl.NumberFormat(intlLocale(locale)).format(n);
 }
+
+/** A share (0.031) as a percentage ("3.1%" / "3,1 %"); "—" when there is none. */
+export function formatPercent(share: number | null, locale = 'en', maximumFractionDigits = 1) {
+  return share === null ? '—' : new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits }).format(share);
+}

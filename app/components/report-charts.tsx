@@ -1,14 +1,15 @@
 import { useTranslation } from 'react-i18next';
-import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 import type { DailyPoint } from '~/reports/reports.server';
+import type { SignalDay } from '~/reports/upgrade-signal-data.server';
 
 import { useFormat } from './use-format';
 
 // Recharts is imported only by this module, which only the reports route uses: no other page downloads it.
 
-// A type-only import: erased from the browser bundle, so no server code comes with it.
-export type ChartDay = Omit<DailyPoint, 'signalOn'>;
+// Type-only imports: erased from the browser bundle, so no server code comes with them.
+export type ChartDay = DailyPoint;
 
 // Colour-blind-safe palette (Okabe–Ito), with authentication_required always the same red.
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#56B4E9', '#F0E442', '#CC79A7', '#999999'];
@@ -97,6 +98,61 @@ export function AuthRequiredChart({ data, thresholdShare }: { data: ChartDay[]; 
           stroke="#b91c1c"
           strokeDasharray="2 4"
           label={{ value: t('reports.threshold'), position: 'insideTopRight', fontSize: 12 }}
+        />
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}
+
+/**
+ * The upgrade signal's evidence over time (as a share of the level that turns the banner on), the
+ * 7-day share beside it, and the days the banner showed, so a manager can see why it is on or off.
+ */
+export function SignalChart({ data, releaseLevel }: { data: SignalDay[]; releaseLevel: number }) {
+  const { t } = useTranslation();
+  const { locale } = useFormat();
+  const rows = data.map((d) => ({ ...d, bannerOn: d.status === 'on' ? 1 : 0 }));
+  const percent = (v: number) => `${Math.round(v * 100)}%`;
+  const share = (v: number) => `${(v * 100).toFixed(1)}%`;
+  return (
+    <ResponsiveContainer width="100%" height={260}>
+      <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+        <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
+        <YAxis yAxisId="evidence" tickFormatter={percent} fontSize={12} domain={[0, (max: number) => Math.max(1.25, max)]} />
+        <YAxis yAxisId="share" orientation="right" tickFormatter={share} fontSize={12} />
+        <YAxis yAxisId="banner" hide domain={[0, 1]} />
+        <Tooltip
+          labelFormatter={(d) => shortDay(String(d), locale)}
+          formatter={(v, name) =>
+            name === t('reports.bannerDays') ? (Number(v) ? '✓' : '—') : name === t('reports.windowShare') ? share(Number(v)) : percent(Number(v))
+          }
+        />
+        <Legend formatter={legendText} />
+        <Area yAxisId="banner" dataKey="bannerOn" name={t('reports.bannerDays')} type="stepAfter" fill="#fecaca" stroke="none" isAnimationActive={false} />
+        <Line yAxisId="evidence" dataKey="evidence" name={t('reports.evidence')} stroke="#1e3a8a" strokeWidth={2} dot={false} isAnimationActive={false} />
+        <Line
+          yAxisId="share"
+          dataKey="windowShare"
+          name={t('reports.windowShare')}
+          stroke={AUTH_COLOUR}
+          strokeWidth={2}
+          dot={false}
+          isAnimationActive={false}
+        />
+        <ReferenceLine
+          yAxisId="evidence"
+          y={1}
+          stroke="#b91c1c"
+          strokeDasharray="2 4"
+          label={{ value: t('reports.bannerLevel'), position: 'insideTopLeft', fontSize: 12 }}
+        />
+        <ReferenceLine
+          yAxisId="evidence"
+          y={releaseLevel}
+          stroke="#64748b"
+          strokeDasharray="6 4"
+          label={{ value: t('reports.releaseLevel'), position: 'insideBottomLeft', fontSize: 12 }}
         />
       </ComposedChart>
     </ResponsiveContainer>

@@ -385,6 +385,21 @@ const frCA = {
     outlier:
       '{{name}} : {{declines}} refus sur {{attempts}} tentatives ({{rate}}, équipe {{team}}). Vérifiez s’il s’agit de tests de cartes ou d’un mauvais usage.',
     signalOff: 'Rien n’indique une hausse des refus pour authentification : {{share}} des tentatives des 7 derniers jours (seuil {{threshold}}).',
+    signalChart: 'Signal de mise à niveau : indices d’une hausse',
+    signalHelp:
+      'Chaque jour, Keyed compare les refus pour authentification requise depuis une hausse possible aux semaines qui la précèdent. À 100 %, la bannière s’allume; elle reste allumée jusqu’à ce que les indices passent sous la ligne inférieure.',
+    evidence: 'Indices d’une hausse (% du niveau de la bannière)',
+    windowShare: 'Part des 7 derniers jours',
+    bannerLevel: 'La bannière s’allume',
+    releaseLevel: 'La bannière s’éteint sous',
+    bannerDays: 'Jours avec la bannière',
+    signalStatus: 'Signal',
+    status: {
+      on: 'Bannière allumée',
+      unsure: 'Pas assez de volume pour conclure',
+      low_volume: 'Faible volume',
+      off: 'Éteint',
+    },
     errors: {
       range: 'Choisissez une période.',
       date: 'Entrez une date.',
@@ -396,19 +411,38 @@ const frCA = {
   upgrade: {
     title: 'Il est temps de passer à l’intégration complète : plus de cartes exigent l’authentification de la banque',
     reason: {
-      rise: 'Les refus pour authentification requise ont nettement augmenté par rapport aux quatre semaines précédentes.',
+      rise: 'Les refus pour authentification requise ont augmenté : la vérification quotidienne de Keyed a trouvé une nette hausse par rapport aux semaines précédentes.',
       threshold: 'Les refus pour authentification requise ont dépassé le seuil que vous avez fixé.',
       both: 'Les refus pour authentification requise ont nettement augmenté et dépassé le seuil que vous avez fixé.',
     },
     since: 'Depuis le {{date}}.',
+    moved:
+      'Ce qui a changé : {{before}} des tentatives durant les semaines précédentes (du {{from}} au {{to}}), {{after}} depuis le {{start}} ({{count}} sur {{attempts}}).',
+    sureDetector:
+      'Degré de certitude : les indices valent {{times}} fois le niveau qui allume cette bannière. Si la part ne change pas, ce niveau n’est atteint par hasard que dans moins d’un trimestre sur 100.',
+    sureThreshold:
+      'Degré de certitude : cela vient de votre seuil seulement; les indices du détecteur de hausse sont à {{percent}} du niveau qui allume la bannière.',
     window: '7 derniers jours : {{share}} des tentatives ({{count}} sur {{attempts}}).',
     baseline: '28 jours précédents : {{share}} ({{count}} sur {{attempts}}).',
-    threshold: 'Seuil {{threshold}}; test unilatéral p = {{p}}.',
+    threshold: 'Votre seuil : {{threshold}} des tentatives sur 7 jours.',
     atStake: 'En jeu durant les 7 derniers jours : {{amount}}.',
     whatToDo: 'Que faire',
     actionUpgrade: 'Passer à l’intégration Stripe qui gère 3-D Secure',
     actionMoto: 'Demander à Stripe les exemptions MOTO pour les commandes téléphoniques',
     actionPaymentLink: 'Envoyer plutôt un lien de paiement à ces clients',
+  },
+  signal: {
+    unsureTitle: 'Pas encore assez de volume pour conclure',
+    lookHigher:
+      'Les refus pour authentification requise semblent plus fréquents : {{after}} depuis le {{start}} ({{count}} sur {{attempts}}), contre {{before}} durant les semaines précédentes.',
+    aboveThreshold: 'La part des 7 derniers jours, {{share}} ({{count}} sur {{attempts}}), dépasse votre seuil de {{threshold}}.',
+    needFailures: 'Keyed affiche la bannière dès que les 7 derniers jours comptent au moins {{min}} de ces refus; ils en comptent {{count}}.',
+    waiting: 'La bannière s’est éteinte récemment : Keyed attend une semaine de nouvelles données avant de la rallumer.',
+    lowVolume_one: 'À environ {{perDay}} tentatives par jour, une hausse de 0,5 % à 3 % des tentatives prend environ {{count}} jour à confirmer.',
+    lowVolume_many: 'À environ {{perDay}} tentatives par jour, une hausse de 0,5 % à 3 % des tentatives prend environ {{count}} jours à confirmer.',
+    lowVolume_other: 'À environ {{perDay}} tentatives par jour, une hausse de 0,5 % à 3 % des tentatives prend environ {{count}} jours à confirmer.',
+    lowVolumeSlow: 'À environ {{perDay}} tentatives par jour, une hausse de 0,5 % à 3 % des tentatives prend plus de quatre semaines à confirmer.',
+    evidence: 'Indices d’une hausse jusqu’ici : {{percent}} du niveau qui allume la bannière.',
   },
   settings: {
     threshold: 'Seuil du signal de mise à niveau (% des tentatives)',

@@ -1,4 +1,4 @@
-import { and, between, gte, inArray, sql } from 'drizzle-orm';
+import { between, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { isAuthenticationRequired } from '~/payments/decline-messages';
@@ -6,14 +6,12 @@ import { getDb } from '~/platform/db.server';
 import { isUtcDay, shiftDay, utcDay } from '~/platform/utc-day';
 import { getSettings } from '~/settings/settings.server';
 
-import { type Currency, dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, paymentAttempts, users } from '../../db/schema';
+import { type Currency, dailyBreakdowns, dailyDeclineCohorts, dailyOutcomes, users } from '../../db/schema';
 import { RANGE_PRESETS } from './report-range';
-import { type DailyAuthCounts, evaluateUpgradeSignal, evaluateUpgradeSignalRange, fisherRisePValue, UPGRADE_SIGNAL_DEFAULTS } from './upgrade-signal.server';
+import { getSignalHistory } from './upgrade-signal-data.server';
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 366;
-// The signal at the end of a day looks back 35 days (7-day window + 28-day baseline), and `since` 90 more.
-const SIGNAL_LOOKBACK_DAYS = UPGRADE_SIGNAL_DEFAULTS.windowDays + UPGRADE_SIGNAL_DEFAULTS.baselineDays + UPGRADE_SIGNAL_DEFAULTS.sinceLookbackDays;
 
 export type ReportRange = { from: string; to: string; preset: (typeof RANGE_PRESETS)[number] | 'custom' };
 
@@ -55,8 +53,8 @@ export type DailyPoint = {
   successRate: number | null;
   authRequired: number;
   authShare: number | null;
+  /** The share over the 28 days before the last 7, as the upgrade signal quotes it. */
   baselineShare: number | null;
-  signalOn: boolean;
   declines: Record<string, number>;
 };
 
@@ -87,44 +85,17 @@ function loadOutcomes(from: string, to: string) {
     .all();
 }
 
-/** Daily attempts and authentication-required failures, as the upgrade-signal detector takes them. */
-function authSeries(rows: ReturnType<typeof loadOutcomes>): DailyAuthCounts[] {
-  const byDay = new Map<string, DailyAuthCounts>();
-  for (const row of rows) {
-    const point = byDay.get(row.day) ?? { day: row.day, attempts: 0, authRequired: 0 };
-    point.attempts += row.attempts;
-    if (row.status === 'failed' && isAuthenticationRequired(row)) point.authRequired += row.attempts;
-    byDay.set(row.day, point);
-  }
-  return [...byDay.values()];
-}
-
-/**
- * The upgrade signal as of today, with the numbers behind it and the revenue at stake (authentication-
- * required declines in the 7-day window). Shown on /reports and on the manager's dashboard.
- */
-export function getUpgradeSignal(today = utcDay(Date.now())) {
-  const rows = loadOutcomes(shiftDay(today, -SIGNAL_LOOKBACK_DAYS), today);
-  const { upgrade_threshold_share: thresholdShare } = getSettings();
-  const signal = evaluateUpgradeSignal(authSeries(rows), today, { thresholdShare });
-  const atStake: Money = {};
-  for (const row of rows) {
-    if (row.day >= signal.window.from && row.status === 'failed' && isAuthenticationRequired(row)) addMoney(atStake, row.currency, row.amount);
-  }
-  return { ...signal, atStake };
-}
-
 const TOP_CODES = 6;
 
 export function getReport(range: ReportRange) {
   const db = getDb();
   const { upgrade_threshold_share: thresholdShare } = getSettings();
-  const rows = loadOutcomes(shiftDay(range.from, -(UPGRADE_SIGNAL_DEFAULTS.windowDays + UPGRADE_SIGNAL_DEFAULTS.baselineDays)), range.to);
-  const signalPoints = new Map(evaluateUpgradeSignalRange(authSeries(rows), range, { thresholdShare }).map((p) => [p.day, p]));
+  const rows = loadOutcomes(range.from, range.to);
+  const signal = getSignalHistory(range, thresholdShare);
+  const signalDays = new Map(signal.days.map((d) => [d.day, d]));
 
   const days = new Map<string, DailyPoint>();
   for (let day = range.from; day <= range.to; day = shiftDay(day, 1)) {
-    const signal = signalPoints.get(day);
     days.set(day, {
       day,
       attempts: 0,
@@ -133,8 +104,7 @@ export function getReport(range: ReportRange) {
       successRate: null,
       authRequired: 0,
       authShare: null,
-      baselineShare: signal?.baseline.share ?? null,
-      signalOn: signal?.on ?? false,
+      baselineShare: signalDays.get(day)?.baselineShare ?? null,
       declines: {},
     });
   }
@@ -268,61 +238,6 @@ export function getReport(range: ReportRange) {
     declinedVolume,
     totals,
     thresholdShare,
+    signal,
   };
-}
-
-export type StaffOutlier = { userId: number; name: string; attempts: number; declines: number; declineRate: number; teamRate: number; pValue: number };
-
-// A person is flagged when their decline rate is far above the rest of the team's, not merely unlucky.
-const OUTLIER_ALPHA = 0.001;
-const OUTLIER_MIN_DECLINES = 5;
-
-/**
- * Staff whose decline rate over the last 24 hours is far above the rest of the team's (card testing or
- * misuse): a one-sided Fisher exact test of each person against everyone else, at p < 0.001.
- */
-export function listStaffDeclineOutliers(now = Date.now()): StaffOutlier[] {
-  const db = getDb();
-  const rows = db
-    .select({
-      userId: paymentAttempts.userId,
-      attempts: sql<number>`count(*)`,
-      declines: sql<number>`sum(case when ${paymentAttempts.status} in ('failed', 'blocked') then 1 else 0 end)`,
-    })
-    .from(paymentAttempts)
-    .where(and(gte(paymentAttempts.createdAt, now - DAY_MS), inArray(paymentAttempts.status, ['succeeded', 'failed', 'blocked'])))
-    .groupBy(paymentAttempts.userId)
-    .all();
-  const team = rows.reduce((t, r) => ({ attempts: t.attempts + r.attempts, declines: t.declines + r.declines }), { attempts: 0, declines: 0 });
-  const outliers = rows.flatMap((r) => {
-    const rest = { attempts: team.attempts - r.attempts, authRequired: team.declines - r.declines };
-    if (r.declines < OUTLIER_MIN_DECLINES || rest.attempts === 0) return [];
-    const pValue = fisherRisePValue({ attempts: r.attempts, authRequired: r.declines }, rest);
-    if (pValue >= OUTLIER_ALPHA) return [];
-    return [
-      {
-        userId: r.userId,
-        attempts: r.attempts,
-        declines: r.declines,
-        declineRate: r.declines / r.attempts,
-        teamRate: rest.authRequired / rest.attempts,
-        pValue,
-      },
-    ];
-  });
-  if (outliers.length === 0) return [];
-  const names = new Map(
-    db
-      .select({ id: users.id, name: users.name })
-      .from(users)
-      .where(
-        inArray(
-          users.id,
-          outliers.map((o) => o.userId),
-        ),
-      )
-      .all()
-      .map((u) => [u.id, u.name]),
-  );
-  return outliers.map((o) => ({ ...o, name: names.get(o.userId) ?? `#${o.userId}` })).sort((a, b) => a.pValue - b.pValue);
 }

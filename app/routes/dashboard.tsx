@@ -11,7 +11,7 @@ import { countInvoicesByStatus } from '~/invoices/invoices.server';
 import { requirePermission } from '~/platform/auth.server';
 import { can } from '~/platform/permissions';
 import { financeSummary } from '~/reports/dashboard.server';
-import { getUpgradeSignal } from '~/reports/reports.server';
+import { getUpgradeSignal } from '~/reports/upgrade-signal-data.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.dashboard');
 

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { createInvoice } from '~/invoices/invoices.server';
 import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { getDb, getSqlite } from '~/platform/db.server';
-import { getReport, getUpgradeSignal, listStaffDeclineOutliers, parseReportRange } from '~/reports/reports.server';
+import { getReport, parseReportRange } from '~/reports/reports.server';
 import { rebuildRollup, utcDay } from '~/reports/rollup.server';
+import { listStaffDeclineOutliers } from '~/reports/staff-outliers.server';
+import { getUpgradeSignal } from '~/reports/upgrade-signal-data.server';
 
 import { type Currency, invoices, paymentAttempts } from '../../db/schema';
 import { useTestDatabase } from '../helpers/database';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { DETECTOR_DEFAULTS } from '~/reports/signal-detector';
 import {
   type DailyAuthCounts,
   evaluateUpgradeSignal,
@@ -290,6 +291,19 @@ describe('windows, gaps and edge cases', () => {
       pValue: null,
       threshold: 0.02,
       since: null,
+      status: 'low_volume',
+      detector: {
+        statistic: 0,
+        alarmLevel: DETECTOR_DEFAULTS.alarmLevel,
+        releaseLevel: DETECTOR_DEFAULTS.releaseLevel,
+        alarm: false,
+        aboveThreshold: false,
+        rise: null,
+        riseBaseline: null,
+        dailyAttempts: 0,
+        daysToConfirm: null,
+        minFailures: 5,
+      },
     });
   });
 
