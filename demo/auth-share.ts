@@ -20,7 +20,12 @@ export function scenarioAuthShare(scenario: HistoryScenario, daysAgo: number) {
 }
 
 /**
- * The demo's curve: ~100 attempts a day with authentication-required declines climbing from 0.5% to 4.5% over the
- * last 18 days, a rise clear enough that the upgrade signal shows whichever day of the week the demo starts.
+ * The sandbox demo's curve (~100 attempts a day): 0.5% until two weeks ago, then a jump to 2% climbing to 4.5%
+ * today — a rise the upgrade signal's rise detector confirms (not only the 2% threshold) whichever weekday and
+ * hour the demo starts, so the banner can show what moved and how sure it is (test/demo/history.test.ts).
+ * A smooth 18-day ramp is seen later: its early days sit in the baseline of the later ones (decision 009).
  */
-export const demoAuthShare = rampedAuthShare(0.045, RISING_AUTH_RAMP_DAYS);
+export function demoAuthShare(daysAgo: number) {
+  return daysAgo >= DEMO_RISE_DAYS ? BASELINE_AUTH_SHARE : 0.02 + (0.025 * (DEMO_RISE_DAYS - daysAgo)) / DEMO_RISE_DAYS;
+}
+const DEMO_RISE_DAYS = 14;

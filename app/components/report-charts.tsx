@@ -111,7 +111,9 @@ export function AuthRequiredChart({ data, thresholdShare }: { data: ChartDay[]; 
 export function SignalChart({ data, releaseLevel }: { data: SignalDay[]; releaseLevel: number }) {
   const { t } = useTranslation();
   const { locale } = useFormat();
-  const rows = data.map((d) => ({ ...d, bannerOn: d.status === 'on' ? 1 : 0 }));
+  // The banner's days are shaded full height on the evidence axis, whose top is fixed here for that.
+  const top = Math.ceil(Math.max(1.25, ...data.map((d) => d.evidence)) * 4) / 4;
+  const rows = data.map((d) => ({ ...d, bannerOn: d.status === 'on' ? top : 0 }));
   const percent = (v: number) => `${Math.round(v * 100)}%`;
   const share = (v: number) => `${(v * 100).toFixed(1)}%`;
   return (
@@ -119,9 +121,8 @@ export function SignalChart({ data, releaseLevel }: { data: SignalDay[]; release
       <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="day" tickFormatter={(d: string) => shortDay(d, locale)} minTickGap={24} fontSize={12} />
-        <YAxis yAxisId="evidence" tickFormatter={percent} fontSize={12} domain={[0, (max: number) => Math.max(1.25, max)]} />
+        <YAxis yAxisId="evidence" tickFormatter={percent} fontSize={12} domain={[0, top]} allowDataOverflow />
         <YAxis yAxisId="share" orientation="right" tickFormatter={share} fontSize={12} />
-        <YAxis yAxisId="banner" hide domain={[0, 1]} />
         <Tooltip
           labelFormatter={(d) => shortDay(String(d), locale)}
           formatter={(v, name) =>
@@ -129,7 +130,7 @@ export function SignalChart({ data, releaseLevel }: { data: SignalDay[]; release
           }
         />
         <Legend formatter={legendText} />
-        <Area yAxisId="banner" dataKey="bannerOn" name={t('reports.bannerDays')} type="stepAfter" fill="#fecaca" stroke="none" isAnimationActive={false} />
+        <Area yAxisId="evidence" dataKey="bannerOn" name={t('reports.bannerDays')} type="stepAfter" fill="#fecaca" stroke="none" isAnimationActive={false} />
         <Line yAxisId="evidence" dataKey="evidence" name={t('reports.evidence')} stroke="#1e3a8a" strokeWidth={2} dot={false} isAnimationActive={false} />
         <Line
           yAxisId="share"
@@ -145,14 +146,14 @@ export function SignalChart({ data, releaseLevel }: { data: SignalDay[]; release
           y={1}
           stroke="#b91c1c"
           strokeDasharray="2 4"
-          label={{ value: t('reports.bannerLevel'), position: 'insideTopLeft', fontSize: 12 }}
+          label={{ value: t('reports.bannerLevel'), position: 'insideBottomLeft', fontSize: 12 }}
         />
         <ReferenceLine
           yAxisId="evidence"
           y={releaseLevel}
           stroke="#64748b"
           strokeDasharray="6 4"
-          label={{ value: t('reports.releaseLevel'), position: 'insideBottomLeft', fontSize: 12 }}
+          label={{ value: t('reports.releaseLevel'), position: 'insideTopLeft', fontSize: 12 }}
         />
       </ComposedChart>
     </ResponsiveContainer>

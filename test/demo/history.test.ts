@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { ATTEMPT_KEY_PATTERN } from '~/payments/charge-invoice.server';
 import { getSqlite, openSqlite } from '~/platform/db.server';
 import { verifyPassword } from '~/platform/password.server';
+import { evaluateUpgradeSignal } from '~/reports/upgrade-signal.server';
 
 import { migrateDatabase } from '../../db/migrate';
-import { BASELINE_AUTH_SHARE, scenarioAuthShare } from '../../demo/auth-share';
+import { BASELINE_AUTH_SHARE, demoAuthShare, scenarioAuthShare } from '../../demo/auth-share';
 import { generateHistory } from '../../demo/history';
 import { useTestDatabase } from '../helpers/database';
 
@@ -163,6 +164,32 @@ describe('the history generator', () => {
     expect(authShareBetween(90, 30)).toBeLessThan(0.009);
     expect(authShareBetween(7, 0)).toBeGreaterThan(0.018);
   });
+
+  it('the sandbox demo’s history shows the upgrade banner from the rise detector, not only the threshold', async () => {
+    // The weakest starts of 7 weekdays × 3 hours measured (evidence 123–200% of the alarm level): Monday
+    // evening and morning, and ten minutes after midnight, when "today" holds almost nothing.
+    const starts = [Date.UTC(2026, 10, 23, 18), Date.UTC(2026, 10, 23, 9), Date.UTC(2026, 10, 25, 0, 10)];
+    const dir = mkdtempSync(join(tmpdir(), 'keyed-demo-curve-'));
+    try {
+      for (const [i, start] of starts.entries()) {
+        const sqlite = openSqlite(join(dir, `demo-${i}.db`));
+        migrateDatabase(sqlite);
+        // As seedDemoHistory does: the history ends an hour before the start.
+        await generateHistory(sqlite, { attempts: 9000, days: 90, seed: 1, endAt: start - 3_600_000, authShare: demoAuthShare });
+        const series = sqlite
+          .prepare(
+            `select day, sum(attempts) as attempts, sum(case when status = 'failed' and failure_code = 'authentication_required' then attempts else 0 end) as authRequired
+             from daily_outcomes group by day`,
+          )
+          .all() as { day: string; attempts: number; authRequired: number }[];
+        sqlite.close();
+        const signal = evaluateUpgradeSignal(series, new Date(start).toISOString().slice(0, 10));
+        expect(signal, new Date(start).toISOString()).toMatchObject({ on: true, reason: 'both' });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('takes an authShare curve (e.g. a step) for detector tests, and existing users as staff', async () => {
     const staff = getSqlite().prepare("insert into users (email, name, role, password_hash) values ('a@x.test', 'A', 'staff', 'x') returning id").get() as {
