@@ -6,8 +6,8 @@ import { DETECTOR_DEFAULTS } from '~/reports/signal-detector';
 
 import { measureNull, measureStep, VOLUMES } from '../../bench/signal/scenarios';
 
-// The upgrade-signal benchmark (npm run bench:signal) at a reduced size, on its own seeds: the issue's
-// targets, asserted. Full-size figures are in the README and bench/results.json.
+// The upgrade-signal benchmark (npm run bench:signal) at a reduced size — the first few hundred of its
+// seeded histories — with the targets asserted. Full-size figures: README and bench/results.json.
 
 const SPANS = 300;
 const STEPS = 150;
@@ -34,10 +34,11 @@ describe('upgrade signal benchmark (reduced size)', () => {
     expect(step.onBefore).toBeLessThanOrEqual(0.01);
   });
 
-  it('at 40 a day, the rise detector alone catches 0.5% → 3% in a median of about nine days (what the data allows)', () => {
-    const step = measureStep(0.03, 40, STEPS);
-    // Lower bound with a known baseline: ln(1 / false-alarm rate) over the daily information,
-    // ≈ 9 / (40 · 0.5% · (6 ln 6 − 5)) ≈ 8 days; not knowing the baseline costs about one more.
+  it('at 40 a day, the rise detector alone catches 0.5% → 3% in a median of 9–10 days (what the data allows)', () => {
+    const step = measureStep(0.03, 40, 2 * STEPS);
+    // Even with the baseline known exactly, a detector this quiet needs about its alarm level over the
+    // daily information (Lorden): 8.3 / (40 · 0.5% · (6 ln 6 − 5)) ≈ 7 days; estimating the baseline
+    // from ~15 failures and ignoring rises under 1.25× cost the other two or three.
     expect(step.detector.median).toBeLessThanOrEqual(10);
     expect(step.detector.never).toBeLessThanOrEqual(0.05);
     expect(step.banner.median).toBeLessThanOrEqual(step.detector.median);
