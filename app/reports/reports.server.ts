@@ -88,7 +88,6 @@ function loadOutcomes(from: string, to: string) {
 const TOP_CODES = 6;
 
 export function getReport(range: ReportRange) {
-  const db = getDb();
   const { upgrade_threshold_share: thresholdShare } = getSettings();
   const rows = loadOutcomes(range.from, range.to);
   const signal = getSignalHistory(range, thresholdShare);
@@ -147,6 +146,35 @@ export function getReport(range: ReportRange) {
     };
   });
 
+  const breakdowns = loadBreakdowns(range);
+  const revenue = loadRevenue(range);
+
+  const totals = daily.reduce(
+    (t, d) => ({
+      attempts: t.attempts + d.attempts,
+      succeeded: t.succeeded + d.succeeded,
+      failed: t.failed + d.failed,
+      authRequired: t.authRequired + d.authRequired,
+    }),
+    { attempts: 0, succeeded: 0, failed: 0, authRequired: 0 },
+  );
+  return {
+    range,
+    daily,
+    codes: [...topCodes, ...(daily.some((d) => d.declines.other) ? ['other'] : [])],
+    breakdowns,
+    revenue,
+    volume,
+    declinedVolume,
+    totals,
+    thresholdShare,
+    signal,
+  };
+}
+
+/** Attempts, successes and authentication-required declines by card country, card brand and staff member. */
+function loadBreakdowns(range: ReportRange) {
+  const db = getDb();
   const breakdownRows = db
     .select({
       dimension: dailyBreakdowns.dimension,
@@ -197,8 +225,12 @@ export function getReport(range: ReportRange) {
     for (const entry of list) entry.successRate = entry.attempts ? entry.succeeded / entry.attempts : null;
     list.sort((a, b) => b.attempts - a.attempts);
   }
+  return breakdowns;
+}
 
-  // Invoices first declined in the range: later paid with another card (recovered), or not (lost).
+/** Invoices first declined in the range: later paid with another card (recovered), or not (lost). */
+function loadRevenue(range: ReportRange) {
+  const db = getDb();
   const cohorts = db
     .select({
       currency: dailyDeclineCohorts.currency,
@@ -218,26 +250,5 @@ export function getReport(range: ReportRange) {
     lostInvoices: c.declinedInvoices - c.recoveredInvoices,
     lostAmount: c.declinedAmount - c.recoveredAmount,
   }));
-
-  const totals = daily.reduce(
-    (t, d) => ({
-      attempts: t.attempts + d.attempts,
-      succeeded: t.succeeded + d.succeeded,
-      failed: t.failed + d.failed,
-      authRequired: t.authRequired + d.authRequired,
-    }),
-    { attempts: 0, succeeded: 0, failed: 0, authRequired: 0 },
-  );
-  return {
-    range,
-    daily,
-    codes: [...topCodes, ...(daily.some((d) => d.declines.other) ? ['other'] : [])],
-    breakdowns,
-    revenue,
-    volume,
-    declinedVolume,
-    totals,
-    thresholdShare,
-    signal,
-  };
+  return revenue;
 }

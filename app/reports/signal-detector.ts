@@ -1,5 +1,5 @@
 /**
- * The maths of the upgrade signal (docs/decisions/007-sequential-upgrade-signal.md), on a dense day axis:
+ * The maths of the upgrade signal (docs/decisions/009-sequential-upgrade-signal.md), on a dense day axis:
  * day i holds attempts[i] and authentication-required failures[i]. No dates, no I/O: the benchmark runs
  * this exact code on simulated histories, and upgrade-signal.server.ts wraps it for calendar days.
  *
@@ -85,7 +85,7 @@ export type DetectorPath = {
 };
 
 /** Prefix sums: sum of values[a..b] inclusive is prefix[b + 1] - prefix[a]. Days before 0 count as empty. */
-export function prefixSums(values: ArrayLike<number>) {
+function prefixSums(values: ArrayLike<number>) {
   const prefix = new Float64Array(values.length + 1);
   for (let i = 0; i < values.length; i++) prefix[i + 1] = prefix[i]! + values[i]!;
   return prefix;
@@ -124,7 +124,7 @@ export class DetectorData {
 }
 
 /** Λ(k, t) from the counts (see the module comment). Fractional counts are allowed (expected values). */
-export function riseStatistic(x: number, n: number, y: number, nb: number, indifferenceRatio: number) {
+function riseStatistic(x: number, n: number, y: number, nb: number, indifferenceRatio: number) {
   if (x <= 0 || n <= 0 || nb <= 0) return 0;
   const pi0 = (indifferenceRatio * n) / (indifferenceRatio * n + nb);
   const total = x + y;
@@ -134,7 +134,7 @@ export function riseStatistic(x: number, n: number, y: number, nb: number, indif
 }
 
 /** Λ_t and its k*, over rises starting no earlier than `earliest`. */
-export function scan(data: DetectorData, t: number, earliest: number, baselineStarts: Int32Array) {
+function scan(data: DetectorData, t: number, earliest: number, baselineStarts: Int32Array) {
   const { maxWindowDays, indifferenceRatio } = data.settings;
   let best = 0;
   let bestStart = -1;
@@ -231,7 +231,7 @@ export function runDetector(data: DetectorData, start: number, from: number): De
 }
 
 /** Too little volume over the last four weeks for a 0.5% → 3% rise to show within `lowVolumeDays`. */
-export function lowVolumeAt(data: DetectorData, t: number) {
+function lowVolumeAt(data: DetectorData, t: number) {
   const month = data.sum(t - 27, t);
   return daysToConfirm(month.attempts / 28, data.settings) > data.settings.lowVolumeDays;
 }

@@ -8,7 +8,7 @@
  *     the banner on at least one day in no more than `alpha` (1%) of 90-day spans;
  *   - the manager's threshold, a plain rule: the `windowDays` (7) share reaches `thresholdShare` (2%).
  * Either shows the banner only when the 7 days hold at least `minFailures` (5) such failures.
- * Why and how: docs/decisions/007-sequential-upgrade-signal.md (which supersedes 004).
+ * Why and how: docs/decisions/009-sequential-upgrade-signal.md (which supersedes 004).
  *
  * Pure: the caller counts attempts and authentication-required failures per UTC day (the rollup) and
  * passes them in. Days missing from the series count as zero attempts.
@@ -49,7 +49,7 @@ export const UPGRADE_SIGNAL_DEFAULTS = {
 } as const satisfies Required<UpgradeSignalOptions>;
 
 /** Days replayed before the first day asked for, so the hysteresis state there is the settled one. */
-export const REPLAY_DAYS = 112;
+const REPLAY_DAYS = 112;
 /** Days of data the detector reads before the first day it replays (its longest baseline). */
 const DETECTOR_LOOKBACK_DAYS = DETECTOR_DEFAULTS.baselineMaxDays;
 
@@ -66,7 +66,7 @@ export type PeriodCounts = {
 };
 
 /** Why the detector says what it says, for the banner and the chart. */
-export type DetectorState = {
+type DetectorState = {
   /** Λ, the evidence of a rise: a log-likelihood ratio, 0 when nothing rose. */
   statistic: number;
   alarmLevel: number;

@@ -21,7 +21,7 @@ const { values } = parseArgs({ options: { spans: { type: 'string', default: '400
 const spans = Number(values.spans);
 const steps = Number(values.steps);
 const TARGET = 0.005;
-/** The release level is a fixed fraction of the alarm level (a design choice, not calibrated: decision 007). */
+/** The release level is a fixed fraction of the alarm level (a design choice, not calibrated: decision 009). */
 const RELEASE_FRACTION = 2 / 3;
 /** Seeds for calibration differ from the benchmark's, so the benchmark checks the choice on fresh histories. */
 const CALIBRATION_SEEDS = 900_000_000;

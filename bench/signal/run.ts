@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 
 import { DETECTOR_DEFAULTS } from '../../app/reports/signal-detector';
-import { type SignalResults,signalTable, signalTargets } from './report';
+import { type SignalResults, signalTable, signalTargets } from './report';
 import { measureNull, measureStep, scenarioName, SPAN_DAYS, STEP_HORIZON_DAYS, STEP_SHARES, VOLUMES, WARMUP_DAYS } from './scenarios';
 
 const { values } = parseArgs({ options: { spans: { type: 'string', default: '2000' }, steps: { type: 'string', default: '1000' } } });

@@ -119,8 +119,10 @@ export type StepMeasure = {
   detector: DelayMeasure;
   /** Share of histories whose banner was already on the day before the step. */
   onBefore: number;
-  /** Banner days lost to flicker: off days between the first and last banner day of the horizon, per history. */
+  /** Off days between the first and last banner day of the horizon, per history: the banner's flicker. */
   gapDays: number;
+  /** The same for the rise detector's own banner days (its hysteresis at work, without the plain rule). */
+  detectorGapDays: number;
   /** Days from the step to the rise detector's release, when it turned on (a lasting rise becomes the new normal). */
   handover: DelayMeasure;
 };
@@ -141,19 +143,25 @@ export function measureStep(to: number, volume: number, steps: number, settings:
   const handover: number[] = [];
   let onBefore = 0;
   let gapDays = 0;
+  let detectorGapDays = 0;
   for (let i = 0; i < steps; i++) {
     const path = simulate({ kind: 'step', to }, volume, i, seedBase, settings);
     if (path.status[0] === ON) onBefore++;
     let first = Infinity;
     let firstDetector = Infinity;
     let last = -1;
+    let lastDetector = -1;
     let onDays = 0;
+    let detectorDays = 0;
     for (let d = 1; d < path.status.length; d++) {
       if (path.status[d] !== ON) continue;
       first = Math.min(first, d - 1);
       last = d - 1;
       onDays++;
-      if (path.alarm[d] === 1) firstDetector = Math.min(firstDetector, d - 1);
+      if (path.alarm[d] !== 1) continue;
+      firstDetector = Math.min(firstDetector, d - 1);
+      lastDetector = d - 1;
+      detectorDays++;
     }
     banner.push(first);
     detector.push(firstDetector);
@@ -163,6 +171,7 @@ export function measureStep(to: number, volume: number, steps: number, settings:
       handover.push(released);
     }
     if (last >= 0) gapDays += last - first + 1 - onDays;
+    if (lastDetector >= 0) detectorGapDays += lastDetector - firstDetector + 1 - detectorDays;
   }
   return {
     steps,
@@ -170,6 +179,7 @@ export function measureStep(to: number, volume: number, steps: number, settings:
     detector: delays(detector),
     onBefore: onBefore / steps,
     gapDays: gapDays / steps,
+    detectorGapDays: detectorGapDays / steps,
     handover: delays(handover),
   };
 }

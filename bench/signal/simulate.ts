@@ -6,7 +6,7 @@
  */
 
 /** mulberry32: 32-bit state, good equidistribution for simulation, fully deterministic. */
-export function mulberry32(seed: number) {
+function mulberry32(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -17,13 +17,13 @@ export function mulberry32(seed: number) {
   };
 }
 
-export type Random = () => number;
+type Random = () => number;
 
 /**
  * Binomial(n, p), exactly, by counting geometric waiting times between successes: O(n·p) steps,
  * cheap for the rare events simulated here (at most a few hundred failures a day).
  */
-export function binomial(random: Random, n: number, p: number) {
+function binomial(random: Random, n: number, p: number) {
   if (n <= 0 || p <= 0) return 0;
   if (p >= 1) return n;
   const logQ = Math.log1p(-p);
@@ -40,7 +40,7 @@ export function binomial(random: Random, n: number, p: number) {
 const WEEKEND_WEIGHT = 1 / 3;
 const WEEK_MEAN = (5 + 2 * WEEKEND_WEIGHT) / 7;
 
-export type Calendar = {
+type Calendar = {
   /** Day 0's weekday, 0 = Monday. */
   firstWeekday: number;
   /** Log-growth of volume per 90 days (e.g. +0.4 ≈ +49% a quarter, -0.4 ≈ -33%). */
@@ -52,7 +52,7 @@ export type Calendar = {
 };
 
 /** A random business calendar over `days` days. */
-export function randomCalendar(random: Random, days: number): Calendar {
+function randomCalendar(random: Random, days: number): Calendar {
   const holidays = new Set<number>();
   for (let day = 0; day < days; day++) if (random() < 1 / 40) holidays.add(day);
   const spell = random() < 0.5 ? { from: Math.floor(random() * days), days: 7 + Math.floor(random() * 15), factor: 0.35 + 0.3 * random() } : null;
@@ -60,7 +60,7 @@ export function randomCalendar(random: Random, days: number): Calendar {
 }
 
 /** The expected attempts on a day for an average daily volume of `volume`. */
-export function expectedAttempts(calendar: Calendar, volume: number, day: number) {
+function expectedAttempts(calendar: Calendar, volume: number, day: number) {
   const weekday = (calendar.firstWeekday + day) % 7;
   let v = ((weekday >= 5 ? WEEKEND_WEIGHT : 1) / WEEK_MEAN) * volume * Math.exp((calendar.growthPerQuarter * day) / 90);
   const spell = calendar.slowSpell;

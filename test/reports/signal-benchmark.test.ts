@@ -19,7 +19,7 @@ describe('upgrade signal benchmark (reduced size)', () => {
       const measure = measureNull({ kind }, volume, SPANS);
       expect(measure.falseDetectorSpans).toBeLessThanOrEqual(0.01);
       // From 300 a day the whole banner meets the target too. At 40 a day the plain 2% rule — kept as the
-      // old tests define it (5 failures in 250 attempts turn it on) — does not: see decision 007.
+      // old tests define it (5 failures in 250 attempts turn it on) — does not: see decision 009.
       if (volume >= 300) expect(measure.falseBannerSpans).toBeLessThanOrEqual(0.01);
     },
   );
