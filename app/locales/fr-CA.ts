@@ -393,7 +393,7 @@ const frCA = {
     bannerLevel: 'La bannière s’allume',
     releaseLevel: 'La bannière s’éteint sous',
     bannerDays: 'Jours avec la bannière',
-    signalStatus: 'Signal',
+    signalStatus: 'État du signal',
     status: {
       on: 'Bannière allumée',
       unsure: 'Pas assez de volume pour conclure',

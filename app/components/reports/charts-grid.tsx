@@ -10,6 +10,13 @@ import { RevenueCard } from './report-sections';
 type Report = ReturnType<typeof getReport>;
 type Day = Report['daily'][number];
 
+const STATUS_KEYS = {
+  on: 'reports.status.on',
+  unsure: 'reports.status.unsure',
+  low_volume: 'reports.status.low_volume',
+  off: 'reports.status.off',
+} as const;
+
 /** The report's charts, each with its data table; the upgrade signal's evidence sits next to the share it reads. */
 export function ChartsGrid({ report }: { report: Report }) {
   const { t } = useTranslation();
@@ -70,7 +77,7 @@ export function ChartsGrid({ report }: { report: Report }) {
             columns={[
               [t('reports.windowShare'), (d) => format.percent(d.windowShare, 2)],
               [t('reports.evidence'), (d) => format.percent(d.evidence, 0)],
-              [t('reports.signalStatus'), (d) => t(`reports.status.${d.status}`)],
+              [t('reports.signalStatus'), (d) => t(STATUS_KEYS[d.status])],
             ]}
           />
         }
