@@ -15,6 +15,14 @@ export interface RequestContext {
   events: Stripe.Event[];
   /** How many webhook endpoints will receive an event of this type (for `pending_webhooks`). */
   countEndpoints(type: string): number;
+  /** What Stripe has enabled for the emulated account. */
+  account: AccountCapabilities;
+}
+
+/** Gated features an account has only once Stripe enables them. */
+export interface AccountCapabilities {
+  /** `payment_method_options[card][moto]` (mail-order/telephone-order payments, outside SCA). */
+  moto: boolean;
 }
 
 export interface HandlerResult {

@@ -1,16 +1,16 @@
 /**
  * The control API under /__sandbox/ (JSON, no auth, loopback only): reset state, add latency,
- * inject faults, open disputes. Tests and the app's launcher drive the sandbox through it.
+ * inject faults, open disputes, switch account capabilities, settle 3D Secure challenges.
+ * Tests and the app's launcher drive the sandbox through it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
-import type { RequestContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { FAULT_MODES, type FaultMode } from './faults.ts';
-import { newRequestId } from './ids.ts';
+import { internalContext } from './internal-context.ts';
 import { isRecord } from './params.ts';
 import { openDispute } from './resources/disputes.ts';
-import { completeAuthentication } from './resources/payment-intents.ts';
+import { challengeUrl, completeAuthentication, pendingChallengeId, type Challenge } from './resources/authentication.ts';
 import { importHistoricalPayments, invalidHistoricalPayment, type HistoricalPayment } from './history-import.ts';
 import { readBody } from './http-body.ts';
 import type { SandboxState } from './state.ts';
@@ -26,7 +26,7 @@ function bad(res: ServerResponse, message: string, status = 400): void {
   json(res, status, { error: { type: 'invalid_request_error', message } });
 }
 
-/** JSON for the control API; a plain form post for the 3D Secure challenge page's buttons. */
+/** JSON for the control API (a plain form post is read too). */
 async function requestBody(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readBody(req);
   if (!text.trim()) return {};
@@ -36,31 +36,6 @@ async function requestBody(req: IncomingMessage): Promise<Record<string, unknown
   const parsed: unknown = JSON.parse(text);
   if (!isRecord(parsed)) throw new Error('Expected a JSON object.');
   return parsed;
-}
-
-function controlContext(state: SandboxState): RequestContext {
-  return {
-    store: state.store,
-    requestId: newRequestId(),
-    idempotencyKey: null,
-    keyKind: 'secret',
-    params: {},
-    baseUrl: state.baseUrl,
-    events: [],
-    countEndpoints: (type) => state.webhooks.countFor(type),
-  };
-}
-
-function challengePage(intent: Stripe.PaymentIntent): string {
-  const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: intent.currency.toUpperCase() }).format(
-    intent.amount / 100,
-  );
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>3D Secure test page</title>
-<style>body{font:16px system-ui,sans-serif;max-width:28em;margin:3em auto;padding:0 1em}button{font:inherit;padding:.5em 1em;margin-right:.5em}</style></head>
-<body><h1>3D Secure test payment</h1>
-<p>The Keyed sandbox is standing in for the card issuer. Authenticate ${escapeHtml(amount)} for ${escapeHtml(intent.id)}?</p>
-<form method="post"><button name="outcome" value="succeed">Complete authentication</button><button name="outcome" value="fail">Fail authentication</button></form>
-</body></html>`;
 }
 
 function escapeHtml(s: string): string {
@@ -90,7 +65,21 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
     state.store.reset();
     state.faults.clear();
     state.latencyMs = 0;
+    state.account = { ...state.initialAccount };
     return json(res, 200, { ok: true });
+  }
+
+  // What Stripe has enabled for the account: MOTO is gated, and refused as an unknown parameter without it.
+  if (path === '/__sandbox/capabilities') {
+    if (method === 'GET') return json(res, 200, state.account);
+    if (method === 'POST') {
+      for (const [key, value] of Object.entries(body)) {
+        if (!(key in state.account)) return bad(res, `Unknown capability \`${key}\`; known: ${Object.keys(state.account).join(', ')}.`);
+        if (typeof value !== 'boolean') return bad(res, `\`${key}\` must be true or false.`);
+      }
+      state.account = { ...state.account, ...(body as Partial<typeof state.account>) };
+      return json(res, 200, state.account);
+    }
   }
 
   if (path === '/__sandbox/latency') {
@@ -136,7 +125,7 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
     if (reason !== 'fraudulent' && reason !== 'product_not_received' && reason !== 'general') {
       return bad(res, '`reason` must be fraudulent, product_not_received or general.');
     }
-    const ctx = controlContext(state);
+    const ctx = internalContext(state);
     try {
       const dispute = state.store.transaction(() => {
         const charge = state.store.get<Stripe.Charge>(chargeId, 'charge', { param: 'charge' });
@@ -161,38 +150,32 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
     return json(res, 200, importHistoricalPayments(state.store, payments as HistoricalPayment[], state.baseUrl));
   }
 
+  // The 3D Secure challenge of a requires_action intent: GET opens Stripe's-style test page, POST settles it.
   const challenge = /^\/__sandbox\/authenticate\/(pi_[A-Za-z0-9]+)$/.exec(path);
-  if (challenge && method === 'GET') {
+  if (challenge && (method === 'GET' || method === 'POST')) {
     const intent = state.store.find<Stripe.PaymentIntent>(challenge[1], 'payment_intent');
     if (!intent) return bad(res, 'No such payment_intent.', 404);
-    if (intent.status !== 'requires_action') return bad(res, `This PaymentIntent has a status of ${intent.status}.`, 409);
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
-    res.end(challengePage(intent));
-    return;
-  }
-  if (challenge && method === 'POST') {
+    const pendingId = pendingChallengeId(intent);
+    if (!pendingId) return bad(res, `This PaymentIntent has a status of ${intent.status}; there is no authentication to complete.`, 409);
+    if (method === 'GET') {
+      const pending = state.store.find<Challenge>(pendingId, 'sandbox.three_d_secure_challenge');
+      if (!pending) return bad(res, 'No such challenge.', 404);
+      res.writeHead(302, { Location: challengeUrl(state.baseUrl, pending), 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
     const outcome = body.outcome ?? 'succeed';
     if (outcome !== 'succeed' && outcome !== 'fail') return bad(res, '`outcome` must be succeed or fail.');
-    const returnUrl = state.store.find<Stripe.PaymentIntent>(challenge[1], 'payment_intent')?.next_action?.redirect_to_url
-      ?.return_url;
-    const ctx = controlContext(state);
-    let intent: Stripe.PaymentIntent;
+    const ctx = internalContext(state);
+    let settled: Stripe.PaymentIntent;
     try {
-      intent = state.store.transaction(() => completeAuthentication(ctx, challenge[1], outcome === 'succeed'));
+      settled = state.store.transaction(() => completeAuthentication(ctx, challenge[1], outcome));
     } catch (error) {
       if (error instanceof ApiError) return json(res, error.status, { error: error.body });
       throw error;
     }
     state.webhooks.enqueue(ctx.events);
-    if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded') && returnUrl) {
-      const target = new URL(returnUrl);
-      target.searchParams.set('payment_intent', intent.id);
-      if (intent.client_secret) target.searchParams.set('payment_intent_client_secret', intent.client_secret);
-      res.writeHead(303, { Location: target.toString() });
-      res.end();
-      return;
-    }
-    return json(res, 200, intent);
+    return json(res, 200, settled);
   }
 
   const receipt = /^\/__sandbox\/receipts\/(ch_[A-Za-z0-9]+)$/.exec(path);

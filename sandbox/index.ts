@@ -3,6 +3,7 @@
  * plus a Stripe.js stand-in. Imports nothing from app/.
  */
 import type { AddressInfo } from 'node:net';
+import type { AccountCapabilities } from './context.ts';
 import { Faults } from './faults.ts';
 import { IdempotencyKeys } from './idempotency.ts';
 import { createSandboxServer } from './server.ts';
@@ -21,6 +22,8 @@ export interface SandboxOptions {
   webhookEndpoints?: { url: string; secret: string }[];
   /** No log lines. */
   quiet?: boolean;
+  /** Gated features Stripe has enabled for the emulated account (default: none), e.g. `{ moto: true }`. */
+  capabilities?: Partial<AccountCapabilities>;
 }
 
 export interface RunningSandbox {
@@ -40,6 +43,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     faults: new Faults(),
     webhooks: new WebhookDispatcher(store, opts.webhookEndpoints ?? [], log),
     latencyMs: 0,
+    account: { moto: opts.capabilities?.moto ?? false },
+    initialAccount: { moto: opts.capabilities?.moto ?? false },
     baseUrl: '',
     closed: false,
     log,

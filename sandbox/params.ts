@@ -46,12 +46,12 @@ export function requiredInteger(params: Params, name: string, param = name): num
   return value;
 }
 
-export function optionalBoolean(params: Params, name: string): boolean | undefined {
+export function optionalBoolean(params: Params, name: string, param = name): boolean | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw invalidRequest(`Invalid boolean: ${String(value)}`, { param: name });
+  if (value === 'true' || value === true) return true;
+  if (value === 'false' || value === false) return false;
+  throw invalidRequest(`Invalid boolean: ${String(value)}`, { param });
 }
 
 export function optionalStringArray(params: Params, name: string): string[] | undefined {

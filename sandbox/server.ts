@@ -18,6 +18,7 @@ import { matchRoute } from './routes.ts';
 import { API_VERSION } from './version.ts';
 import { handleControl } from './control.ts';
 import { serveStripeJs } from './stripe-js/serve.ts';
+import { CHALLENGE_PATH, handleChallengePage } from './authentication-page.ts';
 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -69,6 +70,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
   const path = url.pathname;
   if (path.startsWith('/__sandbox/') || path === '/__sandbox') return handleControl(state, req, res, url);
   if (path === '/v3' || path.startsWith('/v3/') || path.startsWith('/endive/')) return serveStripeJs(req, res, path);
+  if (CHALLENGE_PATH.test(path)) return handleChallengePage(state, req, res, url);
   if (method === 'OPTIONS') {
     res.writeHead(204, corsHeaders());
     res.end();
@@ -171,6 +173,7 @@ async function handleApi(
       baseUrl: state.baseUrl,
       events: [],
       countEndpoints: (type) => state.webhooks.countFor(type),
+      account: { ...state.account },
     };
   } catch (error) {
     if (error instanceof ApiError) return send(error.status, errorBody(error), error.headers);

@@ -1,3 +1,4 @@
+import type { AccountCapabilities } from './context.ts';
 import type { Faults } from './faults.ts';
 import type { IdempotencyKeys } from './idempotency.ts';
 import type { Store } from './store.ts';
@@ -10,6 +11,9 @@ export interface SandboxState {
   faults: Faults;
   webhooks: WebhookDispatcher;
   latencyMs: number;
+  /** The account's gated features; `POST /__sandbox/reset` restores `initialAccount`. */
+  account: AccountCapabilities;
+  initialAccount: AccountCapabilities;
   baseUrl: string;
   closed: boolean;
   log(line: string): void;

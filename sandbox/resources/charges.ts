@@ -1,12 +1,24 @@
 import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
-import type { Decline, TestCard } from '../cards.ts';
+import type { Decline } from '../cards.ts';
+import type { TestCard } from '../test-cards.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { allowOnly, listParams, optionalString } from '../params.ts';
 import { listBody } from './lists.ts';
 import { paymentMethodInternal } from './payment-methods.ts';
 
 type Checks = Stripe.Charge.PaymentMethodDetails.Card.Checks;
+export type ThreeDSecureDetails = Stripe.Charge.PaymentMethodDetails.Card.ThreeDSecure;
+
+/** How the charge came to be: what the card and the issuer said, and how the customer was authenticated. */
+export interface ChargeResult {
+  decline?: Decline;
+  checks: Checks;
+  risk: { level: string; score: number };
+  threeDSecure?: ThreeDSecureDetails | null;
+  /** Marked as a mail-order/telephone-order payment. */
+  moto?: boolean;
+}
 
 /** Verification results a charge reports, given what was provided and the test card's script. */
 export function checkResults(ctx: RequestContext, pm: Stripe.PaymentMethod, test: TestCard | undefined): Checks {
@@ -24,7 +36,7 @@ export function buildCharge(
   baseUrl: string,
   pi: Stripe.PaymentIntent,
   pm: Stripe.PaymentMethod,
-  result: { decline?: Decline; checks: Checks; risk: { level: string; score: number } },
+  result: ChargeResult,
   given: { id?: string; created?: number } = {},
 ): Stripe.Charge {
   const succeeded = !result.decline;
@@ -85,10 +97,11 @@ export function buildCharge(
         installments: null,
         last4: card.last4,
         mandate: null,
+        ...(result.moto ? { moto: true } : {}),
         network: card.brand,
         network_transaction_id: succeeded ? randomToken(15) : null,
         regulated_status: 'unregulated',
-        three_d_secure: null,
+        three_d_secure: result.threeDSecure ?? null,
         transaction_link_id: null,
         wallet: null,
       },

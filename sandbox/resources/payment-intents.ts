@@ -1,9 +1,9 @@
+/** PaymentIntents: create, retrieve, update, confirm, cancel, list. */
 import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
-import { DECLINES, testCardByNumber, type Decline, type TestCard } from '../cards.ts';
-import { ApiError, docUrl, invalidRequest } from '../errors.ts';
+import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
-import { formatAmount, MAX_AMOUNT, minimumAmount, SUPPORTED_CURRENCIES } from '../money.ts';
+import { SUPPORTED_CURRENCIES } from '../money.ts';
 import {
   allowOnly,
   applyMetadata,
@@ -11,304 +11,55 @@ import {
   listParams,
   optionalBoolean,
   optionalString,
-  optionalStringArray,
   requiredInteger,
   requiredString,
   type Params,
 } from '../params.ts';
-import { buildCharge, checkResults } from './charges.ts';
-import { openDispute } from './disputes.ts';
+import { confirm } from './confirmation.ts';
 import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
-import { paymentMethodInternal, resolvePaymentMethod } from './payment-methods.ts';
+import {
+  allowedTypes,
+  cardOptions,
+  confirmOptions,
+  CONFIRM_PARAMS,
+  CREATE_PARAMS,
+  setupFutureUsage,
+  unexpectedState,
+  validateAmount,
+} from './payment-intent-params.ts';
+import { resolvePaymentMethod } from './payment-methods.ts';
 
-/** Stripe's exact wording (see the reference guide in /work/shared/reference). */
-export const AUTHENTICATION_NOT_HANDLED_MESSAGE =
-  "This payment required an authentication action to complete, but `error_on_requires_action` was set. When you're ready, you can upgrade your integration to handle actions at https://stripe.com/docs/payments/payment-intents/upgrade-to-handle-actions.";
-export const AUTHENTICATION_REQUIRED_DOC_URL = 'https://docs.stripe.com/error-codes#authentication-required';
-
-/** An off-session payment cannot be authenticated, so the issuer's soft decline stands. */
-const OFF_SESSION_AUTHENTICATION: Decline = {
-  code: 'authentication_required',
-  decline_code: 'authentication_required',
-  message: 'Your card was declined. This transaction requires authentication.',
-  outcome: {
-    type: 'issuer_declined',
-    network_status: 'declined_by_network',
-    reason: 'authentication_required',
-    seller_message: 'The bank returned the decline code `authentication_required`.',
-  },
-};
-
-const CONFIRM_PARAMS = [
-  'payment_method',
-  'error_on_requires_action',
-  'return_url',
-  'off_session',
-  'receipt_email',
-  'payment_method_types',
-  'allowed_payment_method_types',
-  'payment_method_options',
-  'setup_future_usage',
-  'use_stripe_sdk',
-  'mandate_data',
-  'expand',
-  'client_secret',
-] as const;
-
-const CREATE_PARAMS = [
-  ...CONFIRM_PARAMS.filter((p) => p !== 'client_secret'),
-  'amount',
-  'currency',
-  'confirm',
-  'description',
-  'metadata',
-  'capture_method',
-  'confirmation_method',
-  'customer',
-  'statement_descriptor',
-  'statement_descriptor_suffix',
-  'shipping',
-  'automatic_payment_methods',
-] as const;
-
-function validateAmount(amount: number, currency: string): void {
-  if (amount < minimumAmount(currency)) {
-    throw invalidRequest(`Amount must be at least ${formatAmount(minimumAmount(currency), currency)} ${currency}`, {
-      param: 'amount',
-      code: 'amount_too_small',
-    });
-  }
-  if (amount > MAX_AMOUNT) {
-    throw invalidRequest(`Amount must be no more than ${formatAmount(MAX_AMOUNT, currency)}`, {
-      param: 'amount',
-      code: 'amount_too_large',
-    });
-  }
+/** Sandbox-private facts about an intent: options Stripe keeps but does not show. */
+interface PaymentIntentInternal {
+  moto?: boolean;
 }
 
-/**
- * API 2026-10-28.endive takes `allowed_payment_method_types` (the older `payment_method_types`
- * is still accepted here); the sandbox only has cards.
- */
-function allowedTypes(p: Params): Stripe.PaymentIntent.AllowedPaymentMethodType[] | undefined {
-  let types: string[] | undefined;
-  for (const param of ['allowed_payment_method_types', 'payment_method_types']) {
-    const value = optionalStringArray(p, param);
-    if (!value) continue;
-    for (const t of value) {
-      if (t !== 'card') {
-        throw invalidRequest(`The payment method type provided: ${t} is invalid. The sandbox supports only: card.`, {
-          param,
-          code: 'payment_intent_invalid_parameter',
-        });
-      }
-    }
-    types = value;
-  }
-  return types as Stripe.PaymentIntent.AllowedPaymentMethodType[] | undefined;
+function intentInternal(ctx: RequestContext, id: string): PaymentIntentInternal {
+  return ctx.store.internal<PaymentIntentInternal>(id) ?? {};
 }
 
-function unexpectedState(message: string): ApiError {
-  return invalidRequest(message, { code: 'payment_intent_unexpected_state' });
-}
-
-interface ConfirmOptions {
-  errorOnRequiresAction: boolean;
-  offSession: boolean;
-  returnUrl?: string;
-}
-
-function confirmOptions(p: Params): ConfirmOptions {
-  return {
-    errorOnRequiresAction: optionalBoolean(p, 'error_on_requires_action') ?? false,
-    offSession: p.off_session === 'true' || p.off_session === 'one_off' || p.off_session === 'recurring',
-    returnUrl: optionalString(p, 'return_url'),
-  };
-}
-
-/** Runs the payment attempt; returns the intent as stored, or throws Stripe's 402 with the intent inside. */
-function confirm(ctx: RequestContext, intent: Stripe.PaymentIntent, opts: ConfirmOptions): Stripe.PaymentIntent {
-  if (!intent.payment_method) {
-    throw unexpectedState(
-      "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
-    );
-  }
-  const pmId = typeof intent.payment_method === 'string' ? intent.payment_method : intent.payment_method.id;
-  const pm = resolvePaymentMethod(ctx, pmId);
-  const test = testCardByNumber(paymentMethodInternal(ctx, pm.id).testCard ?? '');
-  const behavior = test?.behavior ?? { kind: 'succeed' as const };
-  const risk = test?.risk ?? { level: 'normal', score: 20 + Math.floor(Math.random() * 20) };
-  const checks = checkResults(ctx, pm, test);
-  const base: Stripe.PaymentIntent = { ...intent, payment_method: pm.id };
-
-  if (behavior.kind === 'authenticate' && !opts.offSession) {
-    if (opts.errorOnRequiresAction) {
-      const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
-        code: 'authentication_required',
-        decline_code: 'authentication_not_handled',
-        doc_url: AUTHENTICATION_REQUIRED_DOC_URL,
-        message: AUTHENTICATION_NOT_HANDLED_MESSAGE,
-        payment_method: pm,
-        type: 'card_error',
-      };
-      const failed: Stripe.PaymentIntent = {
-        ...base,
-        status: 'requires_payment_method',
-        payment_method: null,
-        last_payment_error: lastPaymentError,
-        next_action: null,
-      };
-      ctx.store.update(failed);
-      recordEvent(ctx, 'payment_intent.payment_failed', failed);
-      throw new ApiError(402, {
-        type: 'card_error',
-        code: 'authentication_required',
-        decline_code: 'authentication_not_handled',
-        doc_url: AUTHENTICATION_REQUIRED_DOC_URL,
-        message: AUTHENTICATION_NOT_HANDLED_MESSAGE,
-        payment_intent: failed,
-        payment_method: pm,
-      });
-    }
-    const challengeUrl = `${ctx.baseUrl}/__sandbox/authenticate/${intent.id}`;
-    const nextAction: Stripe.PaymentIntent.NextAction = opts.returnUrl
-      ? { type: 'redirect_to_url', redirect_to_url: { url: challengeUrl, return_url: opts.returnUrl } }
-      : {
-          type: 'use_stripe_sdk',
-          use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: challengeUrl, source: newId('src') },
-        };
-    const waiting: Stripe.PaymentIntent = {
-      ...base,
-      status: 'requires_action',
-      next_action: nextAction,
-      last_payment_error: null,
-    };
-    ctx.store.update(waiting);
-    recordEvent(ctx, 'payment_intent.requires_action', waiting);
-    return waiting;
-  }
-
-  let decline: Decline | undefined;
-  if (behavior.kind === 'authenticate') decline = OFF_SESSION_AUTHENTICATION;
-  else if (behavior.kind === 'decline') decline = DECLINES[behavior.decline];
-  else if (checks.cvc_check === 'fail') decline = DECLINES.incorrect_cvc;
-  return attemptCharge(ctx, base, pm, { decline, checks, risk, dispute: test?.dispute });
-}
-
-/** The charge itself: a succeeded or failed Charge, the intent's new state, and the events. */
-function attemptCharge(
+/** `setup_future_usage` and `payment_method_options[card]` from create, update or confirm. */
+function applyFutureUsageAndOptions(
   ctx: RequestContext,
   intent: Stripe.PaymentIntent,
-  pm: Stripe.PaymentMethod,
-  result: {
-    decline?: Decline;
-    checks: ReturnType<typeof checkResults>;
-    risk: { level: string; score: number };
-    dispute?: TestCard['dispute'];
-  },
-): Stripe.PaymentIntent {
-  const { decline, checks, risk } = result;
-  const base = intent;
-  const charge = buildCharge(ctx.baseUrl, intent, pm, { decline, checks, risk });
-  ctx.store.insert(charge);
-  // Like Stripe, the PaymentMethod remembers the verification results of its first charge.
-  if (pm.card?.checks && pm.card.checks.cvc_check === 'unchecked') {
-    ctx.store.update({ ...pm, card: { ...pm.card, checks } });
-  }
-
-  if (decline) {
-    const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
-      charge: charge.id,
-      code: decline.code,
-      decline_code: decline.decline_code,
-      doc_url: docUrl(decline.code),
-      message: decline.message,
-      ...(decline.param ? { param: decline.param } : {}),
-      payment_method: pm,
-      type: 'card_error',
+  internal: PaymentIntentInternal,
+  p: Params,
+): { intent: Stripe.PaymentIntent; internal: PaymentIntentInternal } {
+  const sfu = setupFutureUsage(p);
+  let next = intent;
+  if (sfu !== undefined) next = { ...next, setup_future_usage: sfu || null };
+  const options = cardOptions(ctx, p, next.setup_future_usage ?? undefined);
+  const out = { ...internal };
+  if (options.moto !== undefined) out.moto = options.moto;
+  if (options.requestThreeDSecure) {
+    const card = next.payment_method_options?.card;
+    next = {
+      ...next,
+      payment_method_options: { ...next.payment_method_options, card: { ...card!, request_three_d_secure: options.requestThreeDSecure } },
     };
-    const failed: Stripe.PaymentIntent = {
-      ...base,
-      status: 'requires_payment_method',
-      payment_method: null,
-      latest_charge: charge.id,
-      last_payment_error: lastPaymentError,
-      next_action: null,
-    };
-    ctx.store.update(failed);
-    recordEvent(ctx, 'charge.failed', charge);
-    recordEvent(ctx, 'payment_intent.payment_failed', failed);
-    throw new ApiError(402, {
-      type: 'card_error',
-      charge: charge.id,
-      code: decline.code,
-      decline_code: decline.decline_code,
-      doc_url: docUrl(decline.code),
-      message: decline.message,
-      ...(decline.param ? { param: decline.param } : {}),
-      payment_intent: failed,
-      payment_method: pm,
-    });
   }
-
-  const succeeded: Stripe.PaymentIntent = {
-    ...base,
-    status: 'succeeded',
-    amount_received: intent.amount,
-    latest_charge: charge.id,
-    last_payment_error: null,
-    next_action: null,
-  };
-  ctx.store.update(succeeded);
-  recordEvent(ctx, 'charge.succeeded', charge);
-  recordEvent(ctx, 'payment_intent.succeeded', succeeded);
-  if (result.dispute) openDispute(ctx, charge, result.dispute.reason, result.dispute.status);
-  return succeeded;
-}
-
-/**
- * The end of a 3D Secure challenge (the sandbox's challenge page or its control API):
- * success goes on to the charge, failure leaves the intent needing a new payment method.
- */
-export function completeAuthentication(ctx: RequestContext, intentId: string, succeed: boolean): Stripe.PaymentIntent {
-  const intent = ctx.store.get<Stripe.PaymentIntent>(intentId, 'payment_intent', { param: 'intent' });
-  if (intent.status !== 'requires_action' || typeof intent.payment_method !== 'string') {
-    throw unexpectedState(`This PaymentIntent has a status of ${intent.status}; there is no authentication to complete.`);
-  }
-  const pm = resolvePaymentMethod(ctx, intent.payment_method);
-  const test = testCardByNumber(paymentMethodInternal(ctx, pm.id).testCard ?? '');
-  if (!succeed) {
-    const failed: Stripe.PaymentIntent = {
-      ...intent,
-      status: 'requires_payment_method',
-      payment_method: null,
-      next_action: null,
-      last_payment_error: {
-        code: 'payment_intent_authentication_failure',
-        doc_url: docUrl('payment_intent_authentication_failure'),
-        message:
-          'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.',
-        payment_method: pm,
-        type: 'invalid_request_error',
-      },
-    };
-    ctx.store.update(failed);
-    recordEvent(ctx, 'payment_intent.payment_failed', failed);
-    return failed;
-  }
-  const after = test?.behavior.kind === 'authenticate' ? test.behavior.afterAuthentication : 'succeed';
-  try {
-    return attemptCharge(ctx, { ...intent, next_action: null }, pm, {
-      decline: after === 'succeed' ? undefined : DECLINES[after],
-      checks: checkResults(ctx, pm, test),
-      risk: test?.risk ?? { level: 'normal', score: 25 },
-      dispute: test?.dispute,
-    });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 402 && error.body.payment_intent) return error.body.payment_intent;
-    throw error;
-  }
+  return { intent: next, internal: out };
 }
 
 function applyPaymentMethod(ctx: RequestContext, intent: Stripe.PaymentIntent, p: Params): Stripe.PaymentIntent {
@@ -392,9 +143,12 @@ export const createPaymentIntent: Handler = (ctx) => {
   };
   intent = applyPaymentMethod(ctx, intent, p);
   if (intent.payment_method) intent.status = 'requires_confirmation';
-  ctx.store.insert(intent);
+  const applied = applyFutureUsageAndOptions(ctx, intent, {}, p);
+  intent = applied.intent;
+  const options = confirmNow ? confirmOptions(p, applied.internal.moto === true) : undefined;
+  ctx.store.insert(intent, applied.internal);
   recordEvent(ctx, 'payment_intent.created', intent);
-  if (confirmNow) intent = confirm(ctx, intent, confirmOptions(p));
+  if (options) intent = confirm(ctx, intent, options);
   return { status: 200, body: intent };
 };
 
@@ -416,7 +170,21 @@ export const retrievePaymentIntent: Handler = (ctx, { id }) => {
 
 export const updatePaymentIntent: Handler = (ctx, { id }) => {
   const p = ctx.params;
-  allowOnly(p, ['amount', 'currency', 'description', 'metadata', 'payment_method', 'receipt_email', 'expand', 'allowed_payment_method_types', 'payment_method_types', 'statement_descriptor', 'statement_descriptor_suffix']);
+  allowOnly(p, [
+    'amount',
+    'currency',
+    'description',
+    'metadata',
+    'payment_method',
+    'payment_method_options',
+    'receipt_email',
+    'setup_future_usage',
+    'expand',
+    'allowed_payment_method_types',
+    'payment_method_types',
+    'statement_descriptor',
+    'statement_descriptor_suffix',
+  ]);
   let intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent', { param: 'intent' });
   const previous: Record<string, unknown> = {};
   const set = <K extends keyof Stripe.PaymentIntent>(key: K, value: Stripe.PaymentIntent[K]) => {
@@ -446,7 +214,10 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
   }
   const types = allowedTypes(p);
   if (types) set('allowed_payment_method_types', types);
-  ctx.store.update(intent);
+  const applied = applyFutureUsageAndOptions(ctx, intent, intentInternal(ctx, intent.id), p);
+  set('setup_future_usage', applied.intent.setup_future_usage);
+  set('payment_method_options', applied.intent.payment_method_options);
+  ctx.store.update(intent, applied.internal);
   return { status: 200, body: intent };
 };
 
@@ -466,8 +237,10 @@ export const confirmPaymentIntent: Handler = (ctx, { id }) => {
   intent = applyPaymentMethod(ctx, intent, p);
   const receiptEmail = optionalString(p, 'receipt_email');
   if (receiptEmail !== undefined) intent = { ...intent, receipt_email: receiptEmail || null };
-  ctx.store.update(intent);
-  return { status: 200, body: confirm(ctx, intent, confirmOptions(p)) };
+  const applied = applyFutureUsageAndOptions(ctx, intent, intentInternal(ctx, intent.id), p);
+  const options = confirmOptions(p, applied.internal.moto === true);
+  ctx.store.update(applied.intent, applied.internal);
+  return { status: 200, body: confirm(ctx, applied.intent, options) };
 };
 
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;

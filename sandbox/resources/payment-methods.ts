@@ -2,17 +2,8 @@ import type Stripe from 'stripe';
 import type { Handler, RequestContext } from '../context.ts';
 import { ApiError, docUrl, invalidRequest, missingParam, noSuch } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';
-import {
-  cvcLength,
-  detectBrand,
-  displayBrand,
-  fingerprint,
-  luhnValid,
-  testCardByNumber,
-  testCardByPaymentMethodId,
-  validLengths,
-  type TestCard,
-} from '../cards.ts';
+import { cvcLength, detectBrand, displayBrand, fingerprint, luhnValid, validLengths } from '../cards.ts';
+import { testCardByNumber, testCardByPaymentMethodId, type TestCard } from '../test-cards.ts';
 import { allowOnly, applyMetadata, optionalObject, optionalString, requiredString, type Params } from '../params.ts';
 
 /** Sandbox-private facts about a PaymentMethod; never the card number or CVC. */
@@ -20,6 +11,8 @@ export interface PaymentMethodInternal {
   /** Set only for Stripe's public test numbers, which decide the charge outcome. */
   testCard: string | null;
   cvcProvided: boolean;
+  /** Set up for off-session use (a SetupIntent or a payment with setup_future_usage=off_session succeeded). */
+  offSessionSetUp?: boolean;
 }
 
 function cardError(code: string, message: string, param: string): ApiError {
@@ -207,3 +200,10 @@ export function paymentMethodInternal(ctx: RequestContext, id: string): PaymentM
   return ctx.store.internal<PaymentMethodInternal>(id) ?? { testCard: null, cvcProvided: false };
 }
 
+
+/** Set up for off-session use: later off-session payments skip authentication where the card allows it. */
+export function markSetUpForOffSession(ctx: RequestContext, id: string): void {
+  const pm = ctx.store.find<Stripe.PaymentMethod>(id, 'payment_method');
+  if (!pm) return;
+  ctx.store.update(pm, { ...paymentMethodInternal(ctx, id), offSessionSetUp: true });
+}

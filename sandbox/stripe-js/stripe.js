@@ -75,22 +75,98 @@
     );
   }
 
-  /** As Stripe.js does: a requires_action intent is an authentication failure here. */
-  function intentResult(result) {
-    if (!result.ok) return { error: result.json.error };
-    var intent = result.json;
-    if (intent.status === 'requires_action') {
-      return {
-        error: {
-          type: 'invalid_request_error',
-          code: 'payment_intent_authentication_failure',
-          message:
-            'This payment needs 3D Secure authentication, which the Keyed sandbox Stripe.js stand-in cannot perform. Confirm it on the server with error_on_requires_action, or use a card that does not require authentication.',
-          payment_intent: intent,
-        },
-      };
+  var CHALLENGE_MSG = '__keyedSandbox3ds';
+  // Stripe.js's own wording for a failed authentication (the intent's last_payment_error says it for the server).
+  var AUTHENTICATION_FAILED =
+    'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
+
+  function authenticationFailure(intent) {
+    var last = intent.last_payment_error || {};
+    var error = {
+      type: 'invalid_request_error',
+      code: 'payment_intent_authentication_failure',
+      doc_url: last.doc_url || 'https://docs.stripe.com/error-codes/payment-intent-authentication-failure',
+      message: AUTHENTICATION_FAILED,
+      payment_intent: intent,
+    };
+    if (last.payment_method) error.payment_method = last.payment_method;
+    return { error: error };
+  }
+
+  /** What confirmCardPayment and friends resolve with once no action is left: the intent, or its error. */
+  function intentOutcome(intent) {
+    if (intent.status === 'requires_payment_method' && intent.last_payment_error) {
+      if (intent.last_payment_error.code === 'payment_intent_authentication_failure') return authenticationFailure(intent);
+      return { error: Object.assign({}, intent.last_payment_error, { payment_intent: intent }) };
     }
+    if (intent.status === 'requires_action') return authenticationFailure(intent);
     return { paymentIntent: intent };
+  }
+
+  /*
+   * The issuer's challenge over the page, like Stripe.js's modal: an iframe on the sandbox's origin with
+   * the 3D Secure test page. It resolves when that page (checked by origin and window) says it is done.
+   */
+  function runChallenge(url) {
+    return new Promise(function (resolve) {
+      var overlay = document.createElement('div');
+      overlay.setAttribute('role', 'dialog');
+      overlay.setAttribute('aria-modal', 'true');
+      overlay.setAttribute('aria-label', '3D Secure authentication');
+      overlay.style.cssText =
+        'position:fixed;top:0;left:0;right:0;bottom:0;z-index:2147483647;background:rgba(0,0,0,0.5);display:flex;align-items:center;justify-content:center;';
+      var frame = document.createElement('iframe');
+      frame.id = 'challengeFrame';
+      frame.name = '__privateStripeChallengeFrame' + randomSuffix();
+      frame.title = '3D Secure authentication';
+      frame.setAttribute('frameborder', '0');
+      frame.style.cssText =
+        'border:none;background:#fff;border-radius:6px;width:500px;max-width:calc(100vw - 2em);height:600px;max-height:calc(100vh - 2em);';
+      frame.src = url + '#origin=' + encodeURIComponent(window.location.origin);
+      function onMessage(event) {
+        if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return;
+        var data = event.data;
+        if (!data || data[CHALLENGE_MSG] !== true || data.type !== 'complete') return;
+        window.removeEventListener('message', onMessage);
+        if (overlay.parentNode) overlay.parentNode.removeChild(overlay);
+        resolve();
+      }
+      window.addEventListener('message', onMessage);
+      overlay.appendChild(frame);
+      document.body.appendChild(overlay);
+    });
+  }
+
+  function retrieveIntent(key, clientSecret) {
+    return apiRequest(key, 'GET', '/payment_intents/' + intentIdFromSecret(clientSecret), { client_secret: clientSecret });
+  }
+
+  /** Performs the intent's next action (the challenge, or a redirect) and returns what Stripe.js would. */
+  function handleActions(key, intent, clientSecret) {
+    var action = intent.status === 'requires_action' ? intent.next_action : null;
+    if (!action) return Promise.resolve(intentOutcome(intent));
+    if (action.type === 'redirect_to_url' && action.redirect_to_url && action.redirect_to_url.url) {
+      window.location.assign(action.redirect_to_url.url);
+      return new Promise(function () {});
+    }
+    var sdk = action.type === 'use_stripe_sdk' ? action.use_stripe_sdk : null;
+    if (!sdk || typeof sdk.stripe_js !== 'string' || sdk.stripe_js.indexOf(ORIGIN + '/') !== 0) {
+      return Promise.resolve(authenticationFailure(intent));
+    }
+    return runChallenge(sdk.stripe_js)
+      .then(function () {
+        return retrieveIntent(key, clientSecret);
+      })
+      .then(function (r) {
+        return r.ok ? intentOutcome(r.json) : { error: r.json.error };
+      });
+  }
+
+  /** confirm…'s answer ({ intent } or { error }) taken through the next action unless the caller handles it. */
+  function afterConfirm(key, clientSecret, confirmed, options) {
+    if (confirmed.error) return { error: confirmed.error };
+    if (options && options.handleActions === false) return { paymentIntent: confirmed.intent };
+    return handleActions(key, confirmed.intent, clientSecret);
   }
 
   function intentIdFromSecret(clientSecret) {
@@ -327,6 +403,17 @@
     return group;
   }
 
+  function handleNextActionFor(key, clientSecret) {
+    try {
+      intentIdFromSecret(clientSecret);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return retrieveIntent(key, clientSecret).then(function (r) {
+      return r.ok ? handleActions(key, r.json, clientSecret) : { error: r.json.error };
+    });
+  }
+
   function cardElementFrom(value) {
     if (value && value._isKeyedSandboxCard) return value;
     throw integrationError('Invalid value for card: expected a mounted card Element created with elements.create("card").');
@@ -373,15 +460,19 @@
           metadata: data.metadata,
         });
       },
-      confirmCardPayment: function (clientSecret, data) {
-        var intentId;
+      confirmCardPayment: function (clientSecret, data, options) {
         try {
-          intentId = intentIdFromSecret(clientSecret);
+          intentIdFromSecret(clientSecret);
         } catch (error) {
           return Promise.reject(error);
         }
         data = data || {};
         var method = data.payment_method;
+        var extra = {};
+        ['return_url', 'setup_future_usage', 'receipt_email'].forEach(function (name) {
+          if (data[name] !== undefined) extra[name] = data[name];
+        });
+        var confirmed;
         if (method && typeof method === 'object') {
           var card;
           try {
@@ -389,34 +480,38 @@
           } catch (error) {
             return Promise.reject(error);
           }
-          return card._request('confirmCardPayment', {
+          confirmed = card._request('confirmCardPayment', {
             clientSecret: clientSecret,
             billing_details: method.billing_details,
-            return_url: data.return_url,
+            params: extra,
           });
+        } else {
+          var params = Object.assign({ client_secret: clientSecret }, extra);
+          if (typeof method === 'string') params.payment_method = method;
+          confirmed = apiRequest(key, 'POST', '/payment_intents/' + intentIdFromSecret(clientSecret) + '/confirm', params).then(
+            function (r) {
+              return r.ok ? { intent: r.json } : { error: r.json.error };
+            },
+          );
         }
-        var params = { client_secret: clientSecret };
-        if (typeof method === 'string') params.payment_method = method;
-        if (data.return_url) params.return_url = data.return_url;
-        return apiRequest(key, 'POST', '/payment_intents/' + intentId + '/confirm', params).then(intentResult);
+        return confirmed.then(function (result) {
+          return afterConfirm(key, clientSecret, result, options);
+        });
       },
+      /* For intents confirmed on the server: runs the pending challenge, then returns the intent or its error. */
       handleCardAction: function (clientSecret) {
-        var intentId;
-        try {
-          intentId = intentIdFromSecret(clientSecret);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-        return apiRequest(key, 'GET', '/payment_intents/' + intentId, { client_secret: clientSecret }).then(intentResult);
+        return handleNextActionFor(key, clientSecret);
+      },
+      handleNextAction: function (options) {
+        return handleNextActionFor(key, options && options.clientSecret);
       },
       retrievePaymentIntent: function (clientSecret) {
-        var intentId;
         try {
-          intentId = intentIdFromSecret(clientSecret);
+          intentIdFromSecret(clientSecret);
         } catch (error) {
           return Promise.reject(error);
         }
-        return apiRequest(key, 'GET', '/payment_intents/' + intentId, { client_secret: clientSecret }).then(function (r) {
+        return retrieveIntent(key, clientSecret).then(function (r) {
           return r.ok ? { paymentIntent: r.json } : { error: r.json.error };
         });
       },

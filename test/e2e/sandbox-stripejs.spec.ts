@@ -150,3 +150,81 @@ test('hidePostalCode hides the ZIP input and the card completes without it', asy
   await expect(page.getByTestId('brand')).toHaveText('amex');
   await expect(page.getByTestId('complete')).toHaveText('complete');
 });
+
+// 3D Secure: confirmCardPayment opens the issuer's challenge over the page, in an iframe on the sandbox's
+// origin with Stripe's test page buttons, and resolves as Stripe.js does.
+async function typeCard(page: import('@playwright/test').Page, number: string) {
+  const frame = cardFrame(page);
+  await frame.locator('[name=cardnumber]').fill('');
+  await frame.locator('[name=cardnumber]').pressSequentially(number, { delay: 5 });
+  await frame.locator('[name=exp-date]').fill('');
+  await frame.locator('[name=exp-date]').pressSequentially('12 / 34', { delay: 5 });
+  await frame.locator('[name=cvc]').fill('');
+  await frame.locator('[name=cvc]').pressSequentially('123', { delay: 5 });
+  await frame.locator('[name=postal]').fill('');
+  await frame.locator('[name=postal]').pressSequentially('10001', { delay: 5 });
+}
+
+const challenge = (page: import('@playwright/test').Page) => page.frameLocator('iframe#challengeFrame');
+
+test('3D Secure, Complete: the challenge opens on the sandbox origin and the payment succeeds', async ({ page }) => {
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const intent = await stripe.paymentIntents.create({ amount: 2500, currency: 'eur' });
+  await page.goto(`${pageUrl}?clientSecret=${encodeURIComponent(intent.client_secret!)}`);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  await typeCard(page, '4000 0027 6000 3184');
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+
+  const dialog = page.getByRole('dialog', { name: '3D Secure authentication' });
+  await expect(dialog).toBeVisible();
+  await expect(page.locator('iframe#challengeFrame')).toHaveAttribute('src', new RegExp(`^${sandbox.url}/redirect/authenticate/src_`));
+  await expect(page.getByTestId('payment-status')).toHaveText('paying');
+  await expect(challenge(page).getByRole('heading', { name: '3D Secure 2 Test Page' })).toBeVisible();
+  await expect(challenge(page).getByText('€25.00')).toBeVisible();
+  await challenge(page).getByRole('button', { name: 'Complete' }).click();
+
+  await expect(page.getByTestId('payment-status')).toHaveText('succeeded');
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('error')).toHaveText('');
+  const settled = await stripe.paymentIntents.retrieve(intent.id, { expand: ['latest_charge'] });
+  expect(settled.status).toBe('succeeded');
+  expect((settled.latest_charge as Stripe.Charge).payment_method_details?.card?.three_d_secure?.result).toBe('authenticated');
+});
+
+test('3D Secure, Fail: Stripe.js reports the authentication failure, and another card can still pay', async ({ page }) => {
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const intent = await stripe.paymentIntents.create({ amount: 1800, currency: 'usd' });
+  await page.goto(`${pageUrl}?clientSecret=${encodeURIComponent(intent.client_secret!)}`);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  await typeCard(page, '4000 0025 0000 3155');
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await challenge(page).getByRole('button', { name: 'Fail' }).click();
+
+  await expect(page.getByTestId('error')).toHaveText(
+    'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+  );
+  await expect(page.getByTestId('error-code')).toHaveText('payment_intent_authentication_failure');
+  await expect(page.getByTestId('payment-status')).toHaveText('requires_payment_method');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  const failed = await stripe.paymentIntents.retrieve(intent.id);
+  expect(failed.status).toBe('requires_payment_method');
+  expect(failed.latest_charge).toBeNull();
+
+  await typeCard(page, '4242 4242 4242 4242');
+  await page.getByRole('button', { name: 'Pay', exact: true }).click();
+  await expect(page.getByTestId('payment-status')).toHaveText('succeeded');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+});
+
+test('3D Secure with a saved PaymentMethod id: authenticated, then declined for insufficient funds', async ({ page }) => {
+  const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });
+  const intent = await stripe.paymentIntents.create({ amount: 1200, currency: 'gbp' });
+  const pm = await stripe.paymentMethods.retrieve('pm_card_authenticationRequiredChargeDeclinedInsufficientFunds');
+  await page.goto(`${pageUrl}?clientSecret=${encodeURIComponent(intent.client_secret!)}&paymentMethod=${pm.id}`);
+  await expect(page.getByTestId('ready')).toHaveText('ready');
+  await page.getByRole('button', { name: 'Pay with saved card' }).click();
+  await challenge(page).getByRole('button', { name: 'Complete' }).click();
+  await expect(page.getByTestId('error')).toHaveText('Your card has insufficient funds.');
+  await expect(page.getByTestId('error-code')).toHaveText('card_declined');
+  await expect(page.getByTestId('payment-status')).toHaveText('requires_payment_method');
+});

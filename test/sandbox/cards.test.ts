@@ -1,22 +1,15 @@
 // Stripe's test cards through the official SDK: the outcome of each is what
 // docs.stripe.com/testing documents. The first tables pin the facts by hand; the last
 // runs every card in the sandbox's own table, by number and by test PaymentMethod id.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { TEST_CARDS } from '../../sandbox/cards.ts';
-import { nextYear, startTestSandbox, stripeError, stripeFor, type Sandbox } from './helpers.ts';
+import { TEST_CARDS } from '../../sandbox/test-cards.ts';
+import { nextYear, stripeError, useSandbox } from './helpers.ts';
 
-let sandbox: Sandbox;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  stripe = stripeFor(sandbox);
-});
-afterAll(() => sandbox.close());
+const t = useSandbox();
 
 function createCard(number: string, extra: { cvc?: string; postal?: string; line1?: string } = {}) {
-  return stripe.paymentMethods.create({
+  return t.stripe.paymentMethods.create({
     type: 'card',
     card: { number, exp_month: 12, exp_year: nextYear(), cvc: extra.cvc ?? (number.startsWith('37') || number.startsWith('34') ? '1234' : '123') },
     billing_details: { address: { postal_code: extra.postal ?? '10001', line1: extra.line1 } },
@@ -24,7 +17,7 @@ function createCard(number: string, extra: { cvc?: string; postal?: string; line
 }
 
 function charge(paymentMethod: string, extra: Partial<Stripe.PaymentIntentCreateParams> = {}) {
-  return stripe.paymentIntents.create({
+  return t.stripe.paymentIntents.create({
     amount: 1099,
     currency: 'usd',
     payment_method: paymentMethod,
@@ -97,16 +90,16 @@ describe('declined payments', () => {
     expect(err.raw.payment_method.id).toBe(pm.id);
     // A failed Charge is recorded and the intent points at it, as on Stripe.
     expect(intent.latest_charge).toBe(err.raw.charge);
-    const ch = await stripe.charges.retrieve(err.raw.charge);
+    const ch = await t.stripe.charges.retrieve(err.raw.charge);
     expect(ch).toMatchObject({ status: 'failed', paid: false, failure_code: code, failure_message: message, amount_captured: 0 });
     expect(ch.outcome).toMatchObject({ type: 'issuer_declined', network_status: 'declined_by_network', reason: declineCode });
-    const stored = await stripe.paymentIntents.retrieve(intent.id);
+    const stored = await t.stripe.paymentIntents.retrieve(intent.id);
     expect(stored.status).toBe('requires_payment_method');
     expect(stored.last_payment_error?.decline_code).toBe(declineCode);
   });
 
   it('4000000000000101 succeeds when no CVC is given', async () => {
-    const pm = await stripe.paymentMethods.create({ type: 'card', card: { number: '4000000000000101', exp_month: 1, exp_year: nextYear() } });
+    const pm = await t.stripe.paymentMethods.create({ type: 'card', card: { number: '4000000000000101', exp_month: 1, exp_year: nextYear() } });
     const pi = await charge(pm.id);
     expect(pi.status).toBe('succeeded');
     expect((pi.latest_charge as Stripe.Charge).payment_method_details?.card?.checks?.cvc_check).toBeNull();
@@ -118,7 +111,7 @@ describe('Radar and verification checks', () => {
     const pm = await createCard(number);
     const err = await stripeError(charge(pm.id));
     expect(err.raw).toMatchObject({ type: 'card_error', code: 'card_declined', decline_code: 'fraudulent', message: 'Your card was declined.' });
-    const ch = await stripe.charges.retrieve(err.raw.charge);
+    const ch = await t.stripe.charges.retrieve(err.raw.charge);
     expect(ch.outcome).toMatchObject({ type: 'blocked', network_status: 'not_sent_to_network', reason: 'highest_risk_level', risk_level: 'highest' });
   });
 
@@ -140,7 +133,7 @@ describe('Radar and verification checks', () => {
     expect(pi.status).toBe('succeeded');
     expect((pi.latest_charge as Stripe.Charge).payment_method_details?.card?.checks).toMatchObject({ ...checks, cvc_check: 'pass' });
     // The PaymentMethod remembers the results, as on Stripe.
-    expect((await stripe.paymentMethods.retrieve(pm.id)).card?.checks).toMatchObject(checks);
+    expect((await t.stripe.paymentMethods.retrieve(pm.id)).card?.checks).toMatchObject(checks);
   });
 });
 
@@ -148,12 +141,12 @@ describe('disputes', () => {
   it('4000000000000259: the charge succeeds, then charge.dispute.created and disputed = true', async () => {
     const pi = await charge((await createCard('4000000000000259')).id, { expand: [] });
     expect(pi.status).toBe('succeeded');
-    const ch = await stripe.charges.retrieve(pi.latest_charge as string);
+    const ch = await t.stripe.charges.retrieve(pi.latest_charge as string);
     expect(ch.disputed).toBe(true);
-    const events = await stripe.events.list({ type: 'charge.dispute.created', limit: 5 });
+    const events = await t.stripe.events.list({ type: 'charge.dispute.created', limit: 5 });
     const dispute = events.data.find((e) => (e.data.object as Stripe.Dispute).charge === ch.id)?.data.object as Stripe.Dispute;
     expect(dispute).toMatchObject({ object: 'dispute', reason: 'fraudulent', status: 'needs_response', amount: 1099, payment_intent: pi.id });
-    const refund = await stripeError(stripe.refunds.create({ payment_intent: pi.id }));
+    const refund = await stripeError(t.stripe.refunds.create({ payment_intent: pi.id }));
     expect(refund.raw.code).toBe('charge_disputed');
   });
 });
@@ -192,14 +185,14 @@ describe('authentication (3D Secure) cards', () => {
 
   it('without the flag the intent waits in requires_action with use_stripe_sdk', async () => {
     const pm = await createCard('4000002760003184');
-    const pi = await stripe.paymentIntents.create({ amount: 500, currency: 'eur', payment_method: pm.id, confirm: true });
+    const pi = await t.stripe.paymentIntents.create({ amount: 500, currency: 'eur', payment_method: pm.id, confirm: true });
     expect(pi.status).toBe('requires_action');
     expect(pi.next_action?.type).toBe('use_stripe_sdk');
     expect(pi.latest_charge).toBeNull();
   });
 
   it('with a return_url the next action is redirect_to_url', async () => {
-    const pi = await stripe.paymentIntents.create({
+    const pi = await t.stripe.paymentIntents.create({
       amount: 500,
       currency: 'usd',
       payment_method: 'pm_card_threeDSecure2Required',
@@ -213,7 +206,7 @@ describe('authentication (3D Secure) cards', () => {
 
   it('off_session: the issuer soft-declines with authentication_required and a failed charge', async () => {
     const err = await stripeError(
-      stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, off_session: true }),
+      t.stripe.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_authenticationRequired', confirm: true, off_session: true }),
     );
     expect(err.raw).toMatchObject({
       type: 'card_error',
@@ -221,7 +214,7 @@ describe('authentication (3D Secure) cards', () => {
       decline_code: 'authentication_required',
       message: 'Your card was declined. This transaction requires authentication.',
     });
-    expect((await stripe.charges.retrieve(err.raw.charge)).status).toBe('failed');
+    expect((await t.stripe.charges.retrieve(err.raw.charge)).status).toBe('failed');
   });
 
   it('4000000000003055 (3DS supported, not required) succeeds', async () => {
@@ -239,7 +232,7 @@ describe('PaymentMethod validation errors', () => {
     [{ number: '378282246310005', cvc: '123' }, 'invalid_cvc', "Your card's security code is invalid.", 'cvc'],
   ])('%o → 402 %s', async (override, code, message, param) => {
     const err = await stripeError(
-      stripe.paymentMethods.create({
+      t.stripe.paymentMethods.create({
         type: 'card',
         card: { number: '4242424242424242', exp_month: 12, exp_year: nextYear(), cvc: '123', ...override },
       }),
@@ -249,7 +242,7 @@ describe('PaymentMethod validation errors', () => {
   });
 
   it('a missing number is a 400 parameter_missing', async () => {
-    const err = await stripeError(stripe.paymentMethods.create({ type: 'card', card: { exp_month: 12, exp_year: nextYear() } as never }));
+    const err = await stripeError(t.stripe.paymentMethods.create({ type: 'card', card: { exp_month: 12, exp_year: nextYear() } as never }));
     expect(err.statusCode).toBe(400);
     expect(err.raw).toMatchObject({ type: 'invalid_request_error', code: 'parameter_missing', param: 'card[number]' });
   });
@@ -290,7 +283,7 @@ describe('every card in the table, by number and by test PaymentMethod id', () =
     const b = await charge('pm_card_visa');
     expect(a.payment_method).not.toBe('pm_card_visa');
     expect(a.payment_method).not.toBe(b.payment_method);
-    const pm = await stripe.paymentMethods.retrieve(a.payment_method as string);
+    const pm = await t.stripe.paymentMethods.retrieve(a.payment_method as string);
     expect(pm.card).toMatchObject({ brand: 'visa', last4: '4242', country: 'US' });
   });
 

@@ -1,19 +1,9 @@
 // Injected faults and how the official SDK (which retries with the same key) lives through them.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { control, rawApi, startTestSandbox, stripeError, stripeFor, type Sandbox } from './helpers.ts';
+import { control, rawApi, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
-let sandbox: Sandbox;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  stripe = stripeFor(sandbox);
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  await control(sandbox, 'reset');
-});
+const t = useSandbox({ resetEach: true });
 
 const create = (client: Stripe, key: string) =>
   client.paymentIntents.create(
@@ -22,27 +12,27 @@ const create = (client: Stripe, key: string) =>
   );
 
 async function intentCount(): Promise<number> {
-  return (await stripe.paymentIntents.list({ limit: 100 })).data.length;
+  return (await t.stripe.paymentIntents.list({ limit: 100 })).data.length;
 }
 
 describe('faults', () => {
   it('lists and clears pending faults', async () => {
-    await control(sandbox, 'faults', { mode: '429', count: 2, method: 'post', path: '/v1/refunds' });
-    const listed = (await control(sandbox, 'faults', undefined, 'GET')) as { faults: { mode: string; remaining: number; method: string }[] };
+    await control(t.sandbox, 'faults', { mode: '429', count: 2, method: 'post', path: '/v1/refunds' });
+    const listed = (await control(t.sandbox, 'faults', undefined, 'GET')) as { faults: { mode: string; remaining: number; method: string }[] };
     expect(listed.faults).toMatchObject([{ mode: '429', remaining: 2, method: 'POST', path: '/v1/refunds' }]);
-    await control(sandbox, 'faults', undefined, 'DELETE');
-    expect(((await control(sandbox, 'faults', undefined, 'GET')) as { faults: unknown[] }).faults).toEqual([]);
+    await control(t.sandbox, 'faults', undefined, 'DELETE');
+    expect(((await control(t.sandbox, 'faults', undefined, 'GET')) as { faults: unknown[] }).faults).toEqual([]);
   });
 
   it('500_before: nothing is stored, and the SDK retry succeeds with one intent', async () => {
-    await control(sandbox, 'faults', { mode: '500_before', count: 1, path: '/v1/payment_intents' });
-    const retrying = stripeFor(sandbox, { maxNetworkRetries: 2 });
+    await control(t.sandbox, 'faults', { mode: '500_before', count: 1, path: '/v1/payment_intents' });
+    const retrying = stripeFor(t.sandbox, { maxNetworkRetries: 2 });
     const pi = await create(retrying, 'k-500');
     expect(pi.status).toBe('succeeded');
     expect(await intentCount()).toBe(1);
 
-    await control(sandbox, 'faults', { mode: '500_before', count: 1, method: 'POST' });
-    const raw = await rawApi(sandbox, 'POST', '/v1/payment_intents', { amount: '1000', currency: 'usd' });
+    await control(t.sandbox, 'faults', { mode: '500_before', count: 1, method: 'POST' });
+    const raw = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', { amount: '1000', currency: 'usd' });
     expect(raw.status).toBe(500);
     expect(raw.json.error.type).toBe('api_error');
     expect(raw.headers.get('stripe-should-retry')).toBe('true');
@@ -50,53 +40,53 @@ describe('faults', () => {
   });
 
   it('429: rate limited, nothing stored; the next call goes through', async () => {
-    await control(sandbox, 'faults', { mode: '429', count: 1, method: 'POST', path: '/v1/payment_intents' });
-    const err = await stripeError(create(stripe, 'k-429'));
+    await control(t.sandbox, 'faults', { mode: '429', count: 1, method: 'POST', path: '/v1/payment_intents' });
+    const err = await stripeError(create(t.stripe, 'k-429'));
     expect(err.type).toBe('StripeRateLimitError');
     expect(err.statusCode).toBe(429);
     expect(err.raw.code).toBe('rate_limit');
     expect(await intentCount()).toBe(0);
-    expect((await create(stripe, 'k-429')).status).toBe('succeeded');
+    expect((await create(t.stripe, 'k-429')).status).toBe('succeeded');
     expect(await intentCount()).toBe(1);
   });
 
   it('delay: the matching request is slowed, others are not', async () => {
-    await control(sandbox, 'faults', { mode: 'delay', count: 1, path: '/v1/payment_intents', delayMs: 300 });
+    await control(t.sandbox, 'faults', { mode: 'delay', count: 1, path: '/v1/payment_intents', delayMs: 300 });
     const t0 = Date.now();
-    await create(stripe, 'k-delay');
+    await create(t.stripe, 'k-delay');
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
     const t1 = Date.now();
-    await stripe.charges.list();
+    await t.stripe.charges.list();
     expect(Date.now() - t1).toBeLessThan(250);
   });
 
   it('drop_after: the charge happens, the client sees a hang-up, and a retry with the key replays it', async () => {
     // The SDK retries a closed connection once even with maxNetworkRetries: 0, so drop twice.
-    await control(sandbox, 'faults', { mode: 'drop_after', count: 2, method: 'POST', path: '/v1/payment_intents' });
-    const err = await stripeError(create(stripe, 'k-drop'));
+    await control(t.sandbox, 'faults', { mode: 'drop_after', count: 2, method: 'POST', path: '/v1/payment_intents' });
+    const err = await stripeError(create(t.stripe, 'k-drop'));
     expect(err.type).toBe('StripeConnectionError');
     expect(await intentCount()).toBe(1);
-    const stored = (await stripe.paymentIntents.list()).data[0];
+    const stored = (await t.stripe.paymentIntents.list()).data[0];
     expect(stored.status).toBe('succeeded');
 
-    const replay = await create(stripe, 'k-drop');
+    const replay = await create(t.stripe, 'k-drop');
     expect(replay.id).toBe(stored.id);
     expect(replay.lastResponse.headers['idempotent-replayed']).toBe('true');
     expect(await intentCount()).toBe(1);
   });
 
   it('drop_after once: the SDK reconnects with the same key and gets the original success', async () => {
-    await control(sandbox, 'faults', { mode: 'drop_after', count: 1, method: 'POST', path: '/v1/payment_intents' });
-    const pi = await create(stripe, 'k-drop-once');
+    await control(t.sandbox, 'faults', { mode: 'drop_after', count: 1, method: 'POST', path: '/v1/payment_intents' });
+    const pi = await create(t.stripe, 'k-drop-once');
     expect(pi.status).toBe('succeeded');
     expect(await intentCount()).toBe(1);
   });
 
   it('latency is added to every API response', async () => {
-    await control(sandbox, 'latency', { ms: 150 });
+    await control(t.sandbox, 'latency', { ms: 150 });
     const t0 = Date.now();
-    await stripe.charges.list();
+    await t.stripe.charges.list();
     expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
-    await control(sandbox, 'latency', { ms: 0 });
+    await control(t.sandbox, 'latency', { ms: 0 });
   });
 });

@@ -1,10 +1,37 @@
+/** The one setup every sandbox test file shares: a sandbox on a free port, the official SDK, raw calls. */
 import Stripe from 'stripe';
-import { startSandbox } from '../../sandbox/index.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startSandbox, type SandboxOptions } from '../../sandbox/index.ts';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-export function startTestSandbox(opts: Parameters<typeof startSandbox>[0] = {}): Promise<Sandbox> {
+export function startTestSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   return startSandbox({ port: 0, dbPath: ':memory:', quiet: true, ...opts });
+}
+
+export interface SandboxFixture {
+  sandbox: Sandbox;
+  /** The official SDK with a secret key, configured as the app configures it. */
+  stripe: Stripe;
+}
+
+/**
+ * One in-memory sandbox for the test file, closed after it. `resetEach` wipes objects, keys, faults and
+ * capabilities before every test; `options` is read when the sandbox starts (after earlier beforeAll hooks).
+ */
+export function useSandbox(opts: { resetEach?: boolean; options?: () => SandboxOptions } = {}): SandboxFixture {
+  const fixture = {} as SandboxFixture;
+  beforeAll(async () => {
+    fixture.sandbox = await startTestSandbox(opts.options?.());
+    fixture.stripe = stripeFor(fixture.sandbox);
+  });
+  afterAll(() => fixture.sandbox?.close());
+  if (opts.resetEach) {
+    beforeEach(async () => {
+      await control(fixture.sandbox, 'reset');
+    });
+  }
+  return fixture;
 }
 
 /** The official SDK, configured exactly as the app configures it in sandbox mode. */

@@ -1,32 +1,21 @@
 // Idempotency keys as Stripe keeps them: replays, mismatches, in-flight conflicts, scope.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type Stripe from 'stripe';
-import { control, rawApi, startTestSandbox, stripeError, stripeFor, type Sandbox } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { control, rawApi, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
-let sandbox: Sandbox;
-let stripe: Stripe;
-
-beforeAll(async () => {
-  sandbox = await startTestSandbox();
-  stripe = stripeFor(sandbox);
-});
-afterAll(() => sandbox.close());
-beforeEach(async () => {
-  await control(sandbox, 'reset');
-});
+const t = useSandbox({ resetEach: true });
 
 const params = { amount: '1099', currency: 'usd', payment_method: 'pm_card_visa', confirm: 'true', 'metadata[invoice_id]': '7' };
 
 async function intentCount(): Promise<number> {
-  return (await stripe.paymentIntents.list({ limit: 100 })).data.length;
+  return (await t.stripe.paymentIntents.list({ limit: 100 })).data.length;
 }
 
 describe('idempotency keys', () => {
   it('replays the first response byte for byte, with Idempotent-Replayed: true', async () => {
-    const first = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-replay' });
+    const first = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-replay' });
     expect(first.status).toBe(200);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const second = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-replay' });
+    const second = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-replay' });
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.headers.get('original-request')).toBe(first.headers.get('request-id'));
@@ -36,19 +25,19 @@ describe('idempotency keys', () => {
 
   it('replays a 402 decline too', async () => {
     const declined = { ...params, payment_method: 'pm_card_chargeDeclinedInsufficientFunds' };
-    const first = await rawApi(sandbox, 'POST', '/v1/payment_intents', declined, { 'Idempotency-Key': 'k-402' });
+    const first = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', declined, { 'Idempotency-Key': 'k-402' });
     expect(first.status).toBe(402);
-    const second = await rawApi(sandbox, 'POST', '/v1/payment_intents', declined, { 'Idempotency-Key': 'k-402' });
+    const second = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', declined, { 'Idempotency-Key': 'k-402' });
     expect(second.status).toBe(402);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.text).toBe(first.text);
     expect(await intentCount()).toBe(1);
-    expect((await stripe.charges.list()).data).toHaveLength(1);
+    expect((await t.stripe.charges.list()).data).toHaveLength(1);
   });
 
   it('works through the SDK: same key, same intent', async () => {
     const create = () =>
-      stripe.paymentIntents.create(
+      t.stripe.paymentIntents.create(
         { amount: 1099, currency: 'usd', payment_method: 'pm_card_visa', confirm: true },
         { idempotencyKey: 'k-sdk' },
       );
@@ -59,37 +48,37 @@ describe('idempotency keys', () => {
   });
 
   it('answers 400 idempotency_error when the same key comes with different parameters', async () => {
-    await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-mismatch' });
-    const other = await rawApi(sandbox, 'POST', '/v1/payment_intents', { ...params, amount: '2000' }, { 'Idempotency-Key': 'k-mismatch' });
+    await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-mismatch' });
+    const other = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', { ...params, amount: '2000' }, { 'Idempotency-Key': 'k-mismatch' });
     expect(other.status).toBe(400);
     expect(other.json.error.type).toBe('idempotency_error');
     expect(other.json.error.message).toMatch(/^Keys for idempotent requests can only be used with the same parameters/);
     const err = await stripeError(
-      stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }),
+      t.stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }),
     );
     expect(err.type).toBe('StripeIdempotencyError');
     expect(await intentCount()).toBe(1);
   });
 
   it('answers 409 while the first request with the key is still running', async () => {
-    await control(sandbox, 'latency', { ms: 300 });
-    const first = rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
+    await control(t.sandbox, 'latency', { ms: 300 });
+    const first = rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
     await new Promise((r) => setTimeout(r, 60));
-    const second = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
+    const second = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
     expect(second.status).toBe(409);
     expect(second.json.error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_in_use' });
     expect(second.json.error.message).toMatch(/another in-progress request/);
     expect((await first).status).toBe(200);
-    await control(sandbox, 'latency', { ms: 0 });
-    const third = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
+    await control(t.sandbox, 'latency', { ms: 0 });
+    const third = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-flight' });
     expect(third.headers.get('idempotent-replayed')).toBe('true');
     expect(await intentCount()).toBe(1);
   });
 
   it('50 concurrent requests with one key make one intent; 50 with different keys make 50', async () => {
-    await control(sandbox, 'latency', { ms: 50 });
+    await control(t.sandbox, 'latency', { ms: 50 });
     const same = await Promise.all(
-      Array.from({ length: 50 }, () => rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-storm' })),
+      Array.from({ length: 50 }, () => rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-storm' })),
     );
     const ok = same.filter((r) => r.status === 200);
     expect(ok.length).toBeGreaterThanOrEqual(1);
@@ -98,7 +87,7 @@ describe('idempotency keys', () => {
     expect(await intentCount()).toBe(1);
 
     const distinct = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': `k-many-${i}` })),
+      Array.from({ length: 50 }, (_, i) => rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': `k-many-${i}` })),
     );
     expect(distinct.every((r) => r.status === 200)).toBe(true);
     expect(new Set(distinct.map((r) => r.json.id)).size).toBe(50);
@@ -106,8 +95,8 @@ describe('idempotency keys', () => {
   });
 
   it('the SDK, retrying 409s, brings 20 concurrent same-key calls to the same intent', async () => {
-    await control(sandbox, 'latency', { ms: 100 });
-    const retrying = stripeFor(sandbox, { maxNetworkRetries: 5 });
+    await control(t.sandbox, 'latency', { ms: 100 });
+    const retrying = stripeFor(t.sandbox, { maxNetworkRetries: 5 });
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         retrying.paymentIntents.create({ amount: 700, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }, { idempotencyKey: 'k-sdk-storm' }),
@@ -118,8 +107,8 @@ describe('idempotency keys', () => {
   });
 
   it('scopes keys to the API key', async () => {
-    const a = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-scope' });
-    const b = await rawApi(sandbox, 'POST', '/v1/payment_intents', params, {
+    const a = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, { 'Idempotency-Key': 'k-scope' });
+    const b = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', params, {
       'Idempotency-Key': 'k-scope',
       Authorization: 'Bearer sk_test_other_account',
     });
@@ -128,9 +117,9 @@ describe('idempotency keys', () => {
   });
 
   it('does not save a request rejected up front, so a corrected retry runs', async () => {
-    const bad = await rawApi(sandbox, 'POST', '/v1/payment_intents', { ...params, payment_method: 'pm_missing' }, { 'Idempotency-Key': 'k-invalid' });
+    const bad = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', { ...params, payment_method: 'pm_missing' }, { 'Idempotency-Key': 'k-invalid' });
     expect(bad.status).toBe(400);
-    const again = await rawApi(sandbox, 'POST', '/v1/payment_intents', { ...params, payment_method: 'pm_missing' }, { 'Idempotency-Key': 'k-invalid' });
+    const again = await rawApi(t.sandbox, 'POST', '/v1/payment_intents', { ...params, payment_method: 'pm_missing' }, { 'Idempotency-Key': 'k-invalid' });
     expect(again.headers.get('idempotent-replayed')).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
-import { sleep, startTestSandbox, stripeFor, type Sandbox } from './helpers.ts';
+import { sleep, startTestSandbox, stripeFor, useSandbox } from './helpers.ts';
 
 interface Delivery {
   body: string;
@@ -38,42 +38,39 @@ async function waitFor(check: () => boolean, ms = 3000): Promise<void> {
 }
 
 const SECRET = 'whsec_test_secret_for_keyed';
-let sandbox: Sandbox;
 let endpoint: Awaited<ReturnType<typeof startEndpoint>>;
 let flaky: Awaited<ReturnType<typeof startEndpoint>>;
-let stripe: Stripe;
 
 beforeAll(async () => {
   endpoint = await startEndpoint();
   flaky = await startEndpoint(2);
-  sandbox = await startTestSandbox({ webhookEndpoints: [{ url: endpoint.url, secret: SECRET }, { url: flaky.url, secret: SECRET }] });
-  stripe = stripeFor(sandbox);
 });
-afterAll(async () => {
-  await sandbox.close();
+// Registered after the endpoints start; its afterAll (closing the sandbox) runs before the one below.
+afterAll(() => {
   endpoint.server.close();
   flaky.server.close();
 });
+const t = useSandbox({ options: () => ({ webhookEndpoints: [{ url: endpoint.url, secret: SECRET }, { url: flaky.url, secret: SECRET }] }) });
 
 describe('webhooks', () => {
-  it('delivers each event signed so stripe.webhooks.constructEvent verifies it', async () => {
-    const pi = await stripe.paymentIntents.create({ amount: 1234, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+  it('delivers each event signed so t.stripe.webhooks.constructEvent verifies it', async () => {
+    const pi = await t.stripe.paymentIntents.create({ amount: 1234, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
     await waitFor(() => endpoint.deliveries.length >= 3);
-    const events = endpoint.deliveries.map((d) => stripe.webhooks.constructEvent(d.body, d.signature, SECRET));
+    const events = endpoint.deliveries.map((d) => t.stripe.webhooks.constructEvent(d.body, d.signature, SECRET));
     expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded']);
     const succeeded = events[2] as Stripe.PaymentIntentSucceededEvent;
     expect(succeeded.data.object.id).toBe(pi.id);
     expect(succeeded.pending_webhooks).toBe(2);
     // The same event is retrievable from the API.
-    expect((await stripe.events.retrieve(succeeded.id)).type).toBe('payment_intent.succeeded');
+    expect((await t.stripe.events.retrieve(succeeded.id)).type).toBe('payment_intent.succeeded');
   });
 
   it('a tampered body or a wrong secret fails verification', () => {
     const d = endpoint.deliveries[0];
-    expect(() => stripe.webhooks.constructEvent(d.body.replace('1234', '9999'), d.signature, SECRET)).toThrow(
+    expect(() => t.stripe.webhooks.constructEvent(d.body.replace('1234', '9999'), d.signature, SECRET)).toThrow(
       Stripe.errors.StripeSignatureVerificationError,
     );
-    expect(() => stripe.webhooks.constructEvent(d.body, d.signature, 'whsec_wrong')).toThrow(
+    expect(() => t.stripe.webhooks.constructEvent(d.body, d.signature, 'whsec_wrong')).toThrow(
       Stripe.errors.StripeSignatureVerificationError,
     );
   });
@@ -89,19 +86,19 @@ describe('webhooks', () => {
   it('webhook endpoints created through the API get a whsec_ secret and their selected events', async () => {
     const own = await startEndpoint();
     try {
-      const created = await stripe.webhookEndpoints.create({ url: own.url, enabled_events: ['charge.refunded'] });
+      const created = await t.stripe.webhookEndpoints.create({ url: own.url, enabled_events: ['charge.refunded'] });
       expect(created.secret).toMatch(/^whsec_/);
-      expect((await stripe.webhookEndpoints.retrieve(created.id)).secret).toBeUndefined();
-      expect((await stripe.webhookEndpoints.list()).data.map((e) => e.id)).toContain(created.id);
-      const pi = await stripe.paymentIntents.create({ amount: 800, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
-      await stripe.refunds.create({ payment_intent: pi.id });
+      expect((await t.stripe.webhookEndpoints.retrieve(created.id)).secret).toBeUndefined();
+      expect((await t.stripe.webhookEndpoints.list()).data.map((e) => e.id)).toContain(created.id);
+      const pi = await t.stripe.paymentIntents.create({ amount: 800, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+      await t.stripe.refunds.create({ payment_intent: pi.id });
       await waitFor(() => own.deliveries.length >= 1);
       await sleep(100);
       expect(own.deliveries).toHaveLength(1);
-      const event = stripe.webhooks.constructEvent(own.deliveries[0].body, own.deliveries[0].signature, created.secret!);
+      const event = t.stripe.webhooks.constructEvent(own.deliveries[0].body, own.deliveries[0].signature, created.secret!);
       expect(event.type).toBe('charge.refunded');
       expect((event as Stripe.ChargeRefundedEvent).data.object.refunded).toBe(true);
-      const deleted = await stripe.webhookEndpoints.del(created.id);
+      const deleted = await t.stripe.webhookEndpoints.del(created.id);
       expect(deleted.deleted).toBe(true);
     } finally {
       own.server.close();

@@ -1,0 +1,94 @@
+/**
+ * The charge itself, once nothing stands before it (no authentication pending): a succeeded or failed
+ * Charge, the PaymentIntent's new state, and the events Stripe sends for them.
+ */
+import type Stripe from 'stripe';
+import type { RequestContext } from '../context.ts';
+import type { Decline } from '../cards.ts';
+import { ApiError, docUrl } from '../errors.ts';
+import type { TestCard } from '../test-cards.ts';
+import { buildCharge, type ChargeResult } from './charges.ts';
+import { openDispute } from './disputes.ts';
+import { recordEvent } from './events.ts';
+import { markSetUpForOffSession } from './payment-methods.ts';
+
+export interface AttemptInput extends ChargeResult {
+  dispute?: TestCard['dispute'];
+}
+
+/** The failed intent and the 402 Stripe answers a decline with (the intent is inside the error). */
+export function declineIntent(
+  ctx: RequestContext,
+  intent: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  decline: Decline,
+  chargeId: string | null,
+): ApiError {
+  const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
+    ...(chargeId ? { charge: chargeId } : {}),
+    code: decline.code,
+    decline_code: decline.decline_code,
+    doc_url: docUrl(decline.code),
+    message: decline.message,
+    ...(decline.param ? { param: decline.param } : {}),
+    payment_method: pm,
+    type: 'card_error',
+  };
+  const failed: Stripe.PaymentIntent = {
+    ...intent,
+    status: 'requires_payment_method',
+    payment_method: null,
+    ...(chargeId ? { latest_charge: chargeId } : {}),
+    last_payment_error: lastPaymentError,
+    next_action: null,
+  };
+  ctx.store.update(failed);
+  recordEvent(ctx, 'payment_intent.payment_failed', failed);
+  return new ApiError(402, {
+    type: 'card_error',
+    ...(chargeId ? { charge: chargeId } : {}),
+    code: decline.code,
+    decline_code: decline.decline_code,
+    doc_url: docUrl(decline.code),
+    message: decline.message,
+    ...(decline.param ? { param: decline.param } : {}),
+    payment_intent: failed,
+    payment_method: pm,
+  });
+}
+
+/** Charges the card; returns the succeeded intent, or throws Stripe's 402 with the failed intent inside. */
+export function attemptCharge(
+  ctx: RequestContext,
+  intent: Stripe.PaymentIntent,
+  pm: Stripe.PaymentMethod,
+  input: AttemptInput,
+): Stripe.PaymentIntent {
+  const charge = buildCharge(ctx.baseUrl, intent, pm, input);
+  ctx.store.insert(charge);
+  // Like Stripe, the PaymentMethod remembers the verification results of its first charge.
+  if (pm.card?.checks && pm.card.checks.cvc_check === 'unchecked') {
+    ctx.store.update({ ...pm, card: { ...pm.card, checks: input.checks } });
+  }
+
+  if (input.decline) {
+    recordEvent(ctx, 'charge.failed', charge);
+    throw declineIntent(ctx, intent, pm, input.decline, charge.id);
+  }
+
+  const succeeded: Stripe.PaymentIntent = {
+    ...intent,
+    status: 'succeeded',
+    amount_received: intent.amount,
+    latest_charge: charge.id,
+    last_payment_error: null,
+    next_action: null,
+  };
+  ctx.store.update(succeeded);
+  // A payment made with setup_future_usage=off_session sets the card up for later off-session payments.
+  if (intent.setup_future_usage === 'off_session') markSetUpForOffSession(ctx, pm.id);
+  recordEvent(ctx, 'charge.succeeded', charge);
+  recordEvent(ctx, 'payment_intent.succeeded', succeeded);
+  if (input.dispute) openDispute(ctx, charge, input.dispute.reason, input.dispute.status);
+  return succeeded;
+}
