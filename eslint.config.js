@@ -13,17 +13,7 @@ const serverModules = { group: ['*.server', '**/*.server', '*.server.ts', '**/*.
 
 export default tseslint.config(
   {
-    ignores: [
-      'build/**',
-      'public/build/**',
-      'node_modules/**',
-      'data/**',
-      'test-results/**',
-      'ci-reports/**',
-      'db/migrations/**',
-      /* linted on the sandbox branch merge: */ 'sandbox/**',
-      'test/sandbox/**',
-    ],
+    ignores: ['build/**', 'public/build/**', 'node_modules/**', 'data/**', 'test-results/**', 'ci-reports/**', 'db/migrations/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

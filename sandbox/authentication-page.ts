@@ -5,12 +5,14 @@
  * and after a redirect it sends the customer back to the return URL.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type Stripe from 'stripe';
+
 import { ApiError } from './errors.ts';
 import { readBody } from './http-body.ts';
 import { internalContext } from './internal-context.ts';
 import { formatAmount } from './money.ts';
-import { challengeIsAutomatic, completeAuthentication, pendingChallengeId, type Challenge } from './resources/authentication.ts';
+import { type Challenge, challengeIsAutomatic, completeAuthentication, pendingChallengeId } from './resources/authentication.ts';
 import type { SandboxState } from './state.ts';
 
 export const CHALLENGE_PATH = /^\/redirect\/authenticate\/(src_[A-Za-z0-9]+)$/;
@@ -44,9 +46,10 @@ button.complete{background:#1a1a1a;color:#fff}.muted{color:#555;font-size:.9em}<
 
 /** Tells the host page (Stripe.js stand-in) that the challenge is over; it then retrieves the intent. */
 function donePage(res: ServerResponse, challengeId: string, hostOrigin: string | undefined, message: string): void {
-  const notify = hostOrigin && ORIGIN.test(hostOrigin)
-    ? `<script>if (window.parent !== window) window.parent.postMessage(${scriptJson({ __keyedSandbox3ds: true, type: 'complete', source: challengeId })}, ${scriptJson(hostOrigin)});</script>`
-    : '';
+  const notify =
+    hostOrigin && ORIGIN.test(hostOrigin)
+      ? `<script>if (window.parent !== window) window.parent.postMessage(${scriptJson({ __keyedSandbox3ds: true, type: 'complete', source: challengeId })}, ${scriptJson(hostOrigin)});</script>`
+      : '';
   page(res, 200, '3D Secure 2 Test Page', `<h1>3D Secure 2 Test Page</h1><p role="status">${escapeHtml(message)}</p>${notify}`);
 }
 

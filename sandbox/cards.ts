@@ -52,11 +52,7 @@ export const DECLINES = {
   ),
   expired_card: issuerDecline('expired_card', 'expired_card', 'Your card has expired.', 'exp_month'),
   incorrect_cvc: issuerDecline('incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect.", 'cvc'),
-  processing_error: issuerDecline(
-    'processing_error',
-    'processing_error',
-    'An error occurred while processing your card. Try again in a little bit.',
-  ),
+  processing_error: issuerDecline('processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.'),
   /** An off-session payment cannot be authenticated, so the issuer's soft decline stands. */
   authentication_required: issuerDecline(
     'authentication_required',

@@ -1,5 +1,6 @@
 /** `npm run sandbox [-- --moto]`: the emulator alone, for poking at it with curl or the stripe package. */
 import { parseArgs } from 'node:util';
+
 import { startSandbox } from './index.ts';
 
 let flags: { moto?: boolean };

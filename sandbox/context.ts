@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+
 import type { Params } from './params.ts';
 import type { Store } from './store.ts';
 

@@ -4,15 +4,17 @@
  * Tests and the app's launcher drive the sandbox through it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import type Stripe from 'stripe';
+
 import { ApiError } from './errors.ts';
 import { FAULT_MODES, type FaultMode } from './faults.ts';
+import { type HistoricalPayment, importHistoricalPayments, invalidHistoricalPayment } from './history-import.ts';
+import { readBody } from './http-body.ts';
 import { internalContext } from './internal-context.ts';
 import { isRecord } from './params.ts';
+import { type Challenge, challengeUrl, completeAuthentication, pendingChallengeId } from './resources/authentication.ts';
 import { openDispute } from './resources/disputes.ts';
-import { challengeUrl, completeAuthentication, pendingChallengeId, type Challenge } from './resources/authentication.ts';
-import { importHistoricalPayments, invalidHistoricalPayment, type HistoricalPayment } from './history-import.ts';
-import { readBody } from './http-body.ts';
 import type { SandboxState } from './state.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -47,7 +49,8 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
   // Browsers send an Origin with every cross-site request (even a "simple" text/plain POST that skips the CORS
   // preflight): refusing any request that has one keeps web pages from resetting the sandbox or injecting faults.
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${req.headers.host}`) return bad(res, 'The sandbox control API is for tests and scripts, not other web pages.', 403);
+  if (origin !== undefined && origin !== `http://${req.headers.host}`)
+    return bad(res, 'The sandbox control API is for tests and scripts, not other web pages.', 403);
   const method = (req.method ?? 'GET').toUpperCase();
   const path = url.pathname.replace(/\/$/, '');
   let body: Record<string, unknown> = {};
@@ -182,9 +185,7 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
   if (receipt && method === 'GET') {
     const charge = state.store.find<Stripe.Charge>(receipt[1], 'charge');
     if (!charge) return bad(res, 'No such receipt.', 404);
-    const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: charge.currency.toUpperCase() }).format(
-      charge.amount / 100,
-    );
+    const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: charge.currency.toUpperCase() }).format(charge.amount / 100);
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(
       `<!doctype html><meta charset="utf-8"><title>Receipt ${escapeHtml(charge.id)}</title>` +

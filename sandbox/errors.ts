@@ -29,10 +29,7 @@ export function docUrl(code: string): string {
   return `https://docs.stripe.com/error-codes/${code.replace(/_/g, '-')}`;
 }
 
-export function invalidRequest(
-  message: string,
-  opts: { param?: string; code?: string; status?: number } = {},
-): ApiError {
+export function invalidRequest(message: string, opts: { param?: string; code?: string; status?: number } = {}): ApiError {
   const body: StripeErrorBody = { type: 'invalid_request_error', message };
   if (opts.code) {
     body.code = opts.code;
@@ -51,11 +48,7 @@ export function unknownParam(param: string): ApiError {
 }
 
 /** `No such payment_intent: 'pi_123'`; 404 when the id was in the URL, 400 when it was a parameter. */
-export function noSuch(
-  resource: string,
-  id: string,
-  opts: { param?: string; status?: number } = {},
-): ApiError {
+export function noSuch(resource: string, id: string, opts: { param?: string; status?: number } = {}): ApiError {
   return invalidRequest(`No such ${resource}: '${id}'`, {
     code: 'resource_missing',
     param: opts.param ?? 'id',

@@ -1,8 +1,9 @@
 /** `expand[]` for the references the sandbox models, including `data.` on lists and dotted paths. */
 import type Stripe from 'stripe';
+
 import { invalidRequest } from './errors.ts';
-import type { Store } from './store.ts';
 import { isRecord } from './params.ts';
+import type { Store } from './store.ts';
 
 const EXPANDABLE: Record<string, Record<string, string>> = {
   payment_intent: { latest_charge: 'charge', payment_method: 'payment_method' },

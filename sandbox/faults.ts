@@ -43,9 +43,7 @@ export class Faults {
 
   /** The first pending fault matching this request, consumed by one. */
   take(method: string, path: string): Fault | undefined {
-    const fault = this.faults.find(
-      (f) => (!f.method || f.method === method) && (!f.path || path === f.path || path.startsWith(`${f.path}/`)),
-    );
+    const fault = this.faults.find((f) => (!f.method || f.method === method) && (!f.path || path === f.path || path.startsWith(`${f.path}/`)));
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining <= 0) this.faults = this.faults.filter((f) => f !== fault);

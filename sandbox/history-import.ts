@@ -4,9 +4,11 @@
  * and any refunds, under the ids the app already holds. Refunding such a charge through the API then
  * works like any other. No events are recorded: history is not news, and no webhook fires.
  */
-import type Stripe from 'stripe';
 import { createHash } from 'node:crypto';
-import { displayBrand, type Brand } from './cards.ts';
+
+import type Stripe from 'stripe';
+
+import { type Brand, displayBrand } from './cards.ts';
 import { newId, randomToken } from './ids.ts';
 import { isRecord } from './params.ts';
 import { buildCharge } from './resources/charges.ts';
@@ -56,7 +58,8 @@ export function invalidHistoricalPayment(p: unknown): string | null {
   if (!Array.isArray(refunds)) return 'refunds must be a list';
   let total = 0;
   for (const r of refunds) {
-    if (!isRecord(r) || typeof r.id !== 'string' || !ID.test(r.id) || !Number.isSafeInteger(r.amount) || (r.amount as number) < 1) return 'each refund needs an id and a positive amount';
+    if (!isRecord(r) || typeof r.id !== 'string' || !ID.test(r.id) || !Number.isSafeInteger(r.amount) || (r.amount as number) < 1)
+      return 'each refund needs an id and a positive amount';
     total += r.amount as number;
   }
   if (total > (p.amount as number)) return 'refunds exceed the amount';
@@ -78,7 +81,13 @@ export function importHistoricalPayments(store: Store, payments: HistoricalPayme
       if (!store.find(pm.id, 'payment_method')) store.insert(pm, internal);
       const refunded = (p.refunds ?? []).reduce((n, r) => n + r.amount, 0);
       const intent = paymentIntent(p);
-      const charge = buildCharge(baseUrl, intent, pm, { checks: pm.card!.checks!, risk: { level: 'normal', score: 32 } }, { id: p.chargeId, created: p.created });
+      const charge = buildCharge(
+        baseUrl,
+        intent,
+        pm,
+        { checks: pm.card!.checks!, risk: { level: 'normal', score: 32 } },
+        { id: p.chargeId, created: p.created },
+      );
       store.insert({ ...charge, amount_refunded: refunded, refunded: refunded === p.amount });
       store.insert(intent);
       for (const r of p.refunds ?? []) store.insert(refund(p, r));
@@ -94,7 +103,13 @@ function paymentMethod(p: HistoricalPayment): Stripe.PaymentMethod {
     id: p.paymentMethodId,
     object: 'payment_method',
     allow_redisplay: 'unspecified',
-    billing_details: { address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null }, email: null, name: null, phone: null, tax_id: null },
+    billing_details: {
+      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    },
     card: {
       brand,
       checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
@@ -103,7 +118,11 @@ function paymentMethod(p: HistoricalPayment): Stripe.PaymentMethod {
       exp_month: p.card.expMonth,
       exp_year: p.card.expYear,
       // Stable per imported card; there is no card number to derive it from.
-      fingerprint: createHash('sha256').update(`history:${p.paymentMethodId}`).digest('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, 16),
+      fingerprint: createHash('sha256')
+        .update(`history:${p.paymentMethodId}`)
+        .digest('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 16),
       funding: p.card.funding,
       generated_from: null,
       last4: p.card.last4,

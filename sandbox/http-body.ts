@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+
 import { invalidRequest } from './errors.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -20,4 +21,3 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
-

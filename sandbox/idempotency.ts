@@ -6,18 +6,20 @@
  * can both pass it (Node runs one callback at a time).
  */
 import { createHash } from 'node:crypto';
+
 import { ApiError } from './errors.ts';
 import { nowSeconds } from './ids.ts';
 import type { IdempotencyRecord, Store } from './store.ts';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 export type Reservation =
-  | { kind: 'replay'; record: IdempotencyRecord }
-  | { kind: 'reserved'; finish(status: number, body: string, requestId: string): void; release(): void };
+  { kind: 'replay'; record: IdempotencyRecord } | { kind: 'reserved'; finish(status: number, body: string, requestId: string): void; release(): void };
 
 export function requestFingerprint(method: string, path: string, params: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(params)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(params)}`)
+    .digest('hex');
 }
 
 function canonicalJson(value: unknown): string {

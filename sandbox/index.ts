@@ -3,6 +3,7 @@
  * plus a Stripe.js stand-in. Imports nothing from app/.
  */
 import type { AddressInfo } from 'node:net';
+
 import type { AccountCapabilities } from './context.ts';
 import { Faults } from './faults.ts';
 import { IdempotencyKeys } from './idempotency.ts';

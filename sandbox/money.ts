@@ -4,8 +4,23 @@ const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', '
 
 /** Stripe's minimum charge amounts (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts), minor units. */
 const MINIMUMS: Record<string, number> = {
-  usd: 50, aud: 50, brl: 50, cad: 50, chf: 50, dkk: 250, eur: 50, gbp: 30, hkd: 400, inr: 50, jpy: 50,
-  mxn: 1000, nok: 300, nzd: 50, pln: 200, sek: 300, sgd: 50,
+  usd: 50,
+  aud: 50,
+  brl: 50,
+  cad: 50,
+  chf: 50,
+  dkk: 250,
+  eur: 50,
+  gbp: 30,
+  hkd: 400,
+  inr: 50,
+  jpy: 50,
+  mxn: 1000,
+  nok: 300,
+  nzd: 50,
+  pln: 200,
+  sek: 300,
+  sgd: 50,
 };
 
 export const SUPPORTED_CURRENCIES = new Set([...Object.keys(MINIMUMS), ...ZERO_DECIMAL]);

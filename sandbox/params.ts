@@ -1,5 +1,6 @@
 /** Reading Stripe's form-encoded parameters (already parsed by `qs`) with Stripe's error messages. */
 import type Stripe from 'stripe';
+
 import { invalidRequest, missingParam, unknownParam } from './errors.ts';
 
 export type Params = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** The Stripe API surface the sandbox emulates. */
 import type { Handler } from './context.ts';
-import { retrieveCharge, listCharges } from './resources/charges.ts';
+import { listCharges, retrieveCharge } from './resources/charges.ts';
 import { listDisputes, retrieveDispute } from './resources/disputes.ts';
 import { listEvents, retrieveEvent } from './resources/events.ts';
 import {
@@ -13,12 +13,7 @@ import {
 } from './resources/payment-intents.ts';
 import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
 import { createRefund, listRefunds, retrieveRefund } from './resources/refunds.ts';
-import {
-  createWebhookEndpoint,
-  deleteWebhookEndpoint,
-  listWebhookEndpoints,
-  retrieveWebhookEndpoint,
-} from './resources/webhook-endpoints.ts';
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint } from './resources/webhook-endpoints.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -36,7 +31,7 @@ const route = (method: Route['method'], path: string, handler: Handler, publisha
   publishable,
 });
 
-export const ROUTES: Route[] = [
+const ROUTES: Route[] = [
   route('POST', '/v1/payment_methods', createPaymentMethod, true),
   route('GET', '/v1/payment_methods/:id', retrievePaymentMethod),
   route('POST', '/v1/payment_intents', createPaymentIntent),

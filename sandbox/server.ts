@@ -4,22 +4,23 @@
  * response under our control (exact replays, dropped connections).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody } from './http-body.ts';
-import type { SandboxState } from './state.ts';
+
 import qs from 'qs';
+
 import { authenticate, publishableKeyNotAllowed } from './auth.ts';
+import { CHALLENGE_PATH, handleChallengePage } from './authentication-page.ts';
 import type { HandlerResult, RequestContext } from './context.ts';
+import { handleControl } from './control.ts';
 import { ApiError, invalidRequest } from './errors.ts';
 import { applyExpand } from './expand.ts';
-import { newRequestId } from './ids.ts';
+import { readBody } from './http-body.ts';
 import { requestFingerprint, type Reservation } from './idempotency.ts';
+import { newRequestId } from './ids.ts';
 import { isRecord, optionalStringArray, type Params } from './params.ts';
 import { matchRoute } from './routes.ts';
-import { API_VERSION } from './version.ts';
-import { handleControl } from './control.ts';
+import type { SandboxState } from './state.ts';
 import { serveStripeJs } from './stripe-js/serve.ts';
-import { CHALLENGE_PATH, handleChallengePage } from './authentication-page.ts';
-
+import { API_VERSION } from './version.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,14 +80,7 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
   await handleApi(state, req, res, url, method, path);
 }
 
-async function handleApi(
-  state: SandboxState,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  method: string,
-  path: string,
-): Promise<void> {
+async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL, method: string, path: string): Promise<void> {
   const requestId = newRequestId();
   const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
   const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : API_VERSION;
@@ -124,10 +118,9 @@ async function handleApi(
     const key = authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
     const matched = matchRoute(method, path);
     if (!matched || matched === 'method_not_allowed') {
-      throw invalidRequest(
-        `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
-        { status: 404 },
-      );
+      throw invalidRequest(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {
+        status: 404,
+      });
     }
     handlerEntry = matched;
     if (key.kind === 'publishable' && !matched.route.publishable) throw publishableKeyNotAllowed();
@@ -139,7 +132,11 @@ async function handleApi(
 
     const fault = state.faults.take(method, path);
     if (fault?.mode === '500_before') {
-      throw new ApiError(500, { type: 'api_error', message: 'An unknown error occurred (injected by the sandbox: 500_before).' }, { 'Stripe-Should-Retry': 'true' });
+      throw new ApiError(
+        500,
+        { type: 'api_error', message: 'An unknown error occurred (injected by the sandbox: 500_before).' },
+        { 'Stripe-Should-Retry': 'true' },
+      );
     }
     if (fault?.mode === '429') {
       throw new ApiError(429, {
@@ -233,4 +230,3 @@ function runHandler(
     throw error;
   }
 }
-

@@ -4,9 +4,11 @@
  * better-sqlite3 is synchronous, so a handler's reads and writes can never
  * interleave with another request's.
  */
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+import Database from 'better-sqlite3';
+
 import { noSuch } from './errors.ts';
 
 export interface StoredObject {
@@ -89,9 +91,7 @@ export class Store {
     if (internal === undefined) {
       this.db.prepare('UPDATE objects SET json = ? WHERE id = ?').run(JSON.stringify(obj), obj.id);
     } else {
-      this.db
-        .prepare('UPDATE objects SET json = ?, internal = ? WHERE id = ?')
-        .run(JSON.stringify(obj), JSON.stringify(internal), obj.id);
+      this.db.prepare('UPDATE objects SET json = ?, internal = ? WHERE id = ?').run(JSON.stringify(obj), JSON.stringify(internal), obj.id);
     }
     return obj;
   }
@@ -101,9 +101,7 @@ export class Store {
   }
 
   find<T extends StoredObject>(id: string, type: T['object']): T | undefined {
-    const row = this.db.prepare('SELECT json FROM objects WHERE id = ? AND type = ?').get(id, type) as
-      | { json: string }
-      | undefined;
+    const row = this.db.prepare('SELECT json FROM objects WHERE id = ? AND type = ?').get(id, type) as { json: string } | undefined;
     return row ? (JSON.parse(row.json) as T) : undefined;
   }
 
@@ -115,9 +113,7 @@ export class Store {
   }
 
   internal<I>(id: string): I | undefined {
-    const row = this.db.prepare('SELECT internal FROM objects WHERE id = ?').get(id) as
-      | { internal: string | null }
-      | undefined;
+    const row = this.db.prepare('SELECT internal FROM objects WHERE id = ?').get(id) as { internal: string | null } | undefined;
     return row?.internal ? (JSON.parse(row.internal) as I) : undefined;
   }
 
@@ -149,17 +145,15 @@ export class Store {
     const cursor = q.startingAfter ?? q.endingBefore;
     if (cursor !== undefined) {
       const param = q.startingAfter !== undefined ? 'starting_after' : 'ending_before';
-      const row = this.db.prepare('SELECT seq FROM objects WHERE id = ? AND type = ?').get(cursor, type) as
-        | { seq: number }
-        | undefined;
+      const row = this.db.prepare('SELECT seq FROM objects WHERE id = ? AND type = ?').get(cursor, type) as { seq: number } | undefined;
       if (!row) throw noSuch(type, cursor, { param, status: 400 });
       clauses.push(q.startingAfter !== undefined ? 'seq < ?' : 'seq > ?');
       args.push(row.seq);
       if (q.endingBefore !== undefined) order = 'ASC';
     }
-    const rows = this.db
-      .prepare(`SELECT json FROM objects WHERE ${clauses.join(' AND ')} ORDER BY seq ${order} LIMIT ?`)
-      .all(...args, limit + 1) as { json: string }[];
+    const rows = this.db.prepare(`SELECT json FROM objects WHERE ${clauses.join(' AND ')} ORDER BY seq ${order} LIMIT ?`).all(...args, limit + 1) as {
+      json: string;
+    }[];
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map((r) => JSON.parse(r.json) as T);
     if (order === 'ASC') page.reverse();
@@ -173,18 +167,14 @@ export class Store {
 
   getIdempotency(scope: string, key: string): IdempotencyRecord | undefined {
     const row = this.db
-      .prepare(
-        'SELECT fingerprint, status, body, request_id AS requestId, created FROM idempotency_keys WHERE scope = ? AND key = ?',
-      )
+      .prepare('SELECT fingerprint, status, body, request_id AS requestId, created FROM idempotency_keys WHERE scope = ? AND key = ?')
       .get(scope, key) as IdempotencyRecord | undefined;
     return row;
   }
 
   saveIdempotency(scope: string, key: string, record: IdempotencyRecord): void {
     this.db
-      .prepare(
-        'INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, request_id, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
+      .prepare('INSERT OR REPLACE INTO idempotency_keys (scope, key, fingerprint, status, body, request_id, created) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(scope, key, record.fingerprint, record.status, record.body, record.requestId, record.created);
   }
 
@@ -196,4 +186,3 @@ export class Store {
     this.db.exec('DELETE FROM objects; DELETE FROM idempotency_keys;');
   }
 }
-

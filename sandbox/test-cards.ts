@@ -22,9 +22,9 @@ export interface Authentication {
   frictionless?: boolean;
 }
 
-export type Behavior = { kind: 'succeed' } | { kind: 'decline'; decline: DeclineKey } | Authentication;
+type Behavior = { kind: 'succeed' } | { kind: 'decline'; decline: DeclineKey } | Authentication;
 
-export type CheckFailure = 'fail' | 'unavailable';
+type CheckFailure = 'fail' | 'unavailable';
 
 export interface TestCard {
   number: string;
@@ -49,14 +49,7 @@ const authenticate = (a: Omit<Authentication, 'kind' | 'afterAuthentication'> & 
   ...a,
 });
 
-function card(
-  number: string,
-  brand: Brand,
-  country: string,
-  group: TestCard['group'],
-  description: string,
-  extra: Partial<TestCard> = {},
-): TestCard {
+function card(number: string, brand: Brand, country: string, group: TestCard['group'], description: string, extra: Partial<TestCard> = {}): TestCard {
   return { number, brand, country, funding: 'credit', paymentMethods: [], group, description, behavior: ok, ...extra };
 }
 
@@ -249,4 +242,3 @@ export function testCardByNumber(number: string): TestCard | undefined {
 export function testCardByPaymentMethodId(id: string): TestCard | undefined {
   return byPaymentMethod.get(id);
 }
-

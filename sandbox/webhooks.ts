@@ -4,9 +4,11 @@
  * blocks it; stops on close().
  */
 import { createHmac } from 'node:crypto';
+
 import type Stripe from 'stripe';
-import type { Store } from './store.ts';
+
 import type { WebhookEndpointInternal } from './resources/webhook-endpoints.ts';
+import type { Store } from './store.ts';
 
 export interface StaticEndpoint {
   url: string;
@@ -19,8 +21,8 @@ interface Target {
   enabledEvents: string[];
 }
 
-export const WEBHOOK_MAX_ATTEMPTS = 6;
-export const WEBHOOK_FIRST_RETRY_MS = 500;
+const WEBHOOK_MAX_ATTEMPTS = 6;
+const WEBHOOK_FIRST_RETRY_MS = 500;
 const ATTEMPT_TIMEOUT_MS = 10_000;
 const ORDER_WAIT_MS = 1_000;
 
@@ -28,7 +30,7 @@ function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-export function signPayload(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
+function signPayload(payload: string, secret: string, timestamp = Math.floor(Date.now() / 1000)): string {
   const signature = createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex');
   return `t=${timestamp},v1=${signature}`;
 }

@@ -4,13 +4,15 @@
  * completing or failing the challenge goes on to the charge or back to `requires_payment_method`.
  */
 import { randomUUID } from 'node:crypto';
+
 import type Stripe from 'stripe';
+
 import { DECLINES } from '../cards.ts';
 import type { RequestContext } from '../context.ts';
 import { ApiError, docUrl } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import type { StoredObject } from '../store.ts';
-import { testCardByNumber, type Authentication } from '../test-cards.ts';
+import { type Authentication, testCardByNumber } from '../test-cards.ts';
 import { attemptCharge } from './charge-attempt.ts';
 import { checkResults, type ThreeDSecureDetails } from './charges.ts';
 import { recordEvent } from './events.ts';
@@ -18,10 +20,10 @@ import { unexpectedState } from './payment-intent-params.ts';
 import { paymentMethodInternal, resolvePaymentMethod } from './payment-methods.ts';
 
 /** Stripe's exact wording (see the reference guide in /work/shared/reference). */
-export const AUTHENTICATION_NOT_HANDLED_MESSAGE =
+const AUTHENTICATION_NOT_HANDLED_MESSAGE =
   "This payment required an authentication action to complete, but `error_on_requires_action` was set. When you're ready, you can upgrade your integration to handle actions at https://stripe.com/docs/payments/payment-intents/upgrade-to-handle-actions.";
-export const AUTHENTICATION_REQUIRED_DOC_URL = 'https://docs.stripe.com/error-codes#authentication-required';
-export const AUTHENTICATION_FAILED_MESSAGE =
+const AUTHENTICATION_REQUIRED_DOC_URL = 'https://docs.stripe.com/error-codes#authentication-required';
+const AUTHENTICATION_FAILED_MESSAGE =
   'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
 
 /** One authentication the customer is asked to complete. Never served by /v1. */

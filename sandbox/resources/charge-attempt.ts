@@ -3,8 +3,9 @@
  * Charge, the PaymentIntent's new state, and the events Stripe sends for them.
  */
 import type Stripe from 'stripe';
-import type { RequestContext } from '../context.ts';
+
 import type { Decline } from '../cards.ts';
+import type { RequestContext } from '../context.ts';
 import { ApiError, docUrl } from '../errors.ts';
 import type { TestCard } from '../test-cards.ts';
 import { buildCharge, type ChargeResult } from './charges.ts';
@@ -17,13 +18,7 @@ export interface AttemptInput extends ChargeResult {
 }
 
 /** The failed intent and the 402 Stripe answers a decline with (the intent is inside the error). */
-export function declineIntent(
-  ctx: RequestContext,
-  intent: Stripe.PaymentIntent,
-  pm: Stripe.PaymentMethod,
-  decline: Decline,
-  chargeId: string | null,
-): ApiError {
+function declineIntent(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, decline: Decline, chargeId: string | null): ApiError {
   const lastPaymentError: Stripe.PaymentIntent.LastPaymentError = {
     ...(chargeId ? { charge: chargeId } : {}),
     code: decline.code,
@@ -58,12 +53,7 @@ export function declineIntent(
 }
 
 /** Charges the card; returns the succeeded intent, or throws Stripe's 402 with the failed intent inside. */
-export function attemptCharge(
-  ctx: RequestContext,
-  intent: Stripe.PaymentIntent,
-  pm: Stripe.PaymentMethod,
-  input: AttemptInput,
-): Stripe.PaymentIntent {
+export function attemptCharge(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, input: AttemptInput): Stripe.PaymentIntent {
   const charge = buildCharge(ctx.baseUrl, intent, pm, input);
   ctx.store.insert(charge);
   // Like Stripe, the PaymentMethod remembers the verification results of its first charge.

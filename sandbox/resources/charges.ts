@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
-import type { Handler, RequestContext } from '../context.ts';
+
 import type { Decline } from '../cards.ts';
-import type { TestCard } from '../test-cards.ts';
+import type { Handler, RequestContext } from '../context.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { allowOnly, listParams, optionalString } from '../params.ts';
+import type { TestCard } from '../test-cards.ts';
 import { listBody } from './lists.ts';
 import { paymentMethodInternal } from './payment-methods.ts';
 

@@ -4,13 +4,14 @@
  * is soft-declined for the lack of it, or goes straight to the charge.
  */
 import type Stripe from 'stripe';
-import { DECLINES, type Decline } from '../cards.ts';
+
+import { type Decline, DECLINES } from '../cards.ts';
 import type { RequestContext } from '../context.ts';
-import { testCardByNumber, type Authentication } from '../test-cards.ts';
+import { type Authentication, testCardByNumber } from '../test-cards.ts';
 import { authenticationNotHandled, requireAuthentication } from './authentication.ts';
 import { attemptCharge } from './charge-attempt.ts';
 import { checkResults } from './charges.ts';
-import { unexpectedState, type ConfirmOptions } from './payment-intent-params.ts';
+import { type ConfirmOptions, unexpectedState } from './payment-intent-params.ts';
 import { paymentMethodInternal, resolvePaymentMethod } from './payment-methods.ts';
 
 /**

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+
 import type { Handler, RequestContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';

@@ -1,7 +1,8 @@
 import type Stripe from 'stripe';
+
 import type { Handler, RequestContext } from '../context.ts';
 import { newId, nowSeconds } from '../ids.ts';
-import { listParams, optionalString, optionalStringArray, allowOnly } from '../params.ts';
+import { allowOnly, listParams, optionalString, optionalStringArray } from '../params.ts';
 import { API_VERSION } from '../version.ts';
 import { listBody } from './lists.ts';
 

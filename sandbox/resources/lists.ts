@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+
 import type { ListPage } from '../store.ts';
 
 export function listBody<T>(url: string, page: ListPage<T>): Stripe.ApiList<T> {

@@ -1,7 +1,8 @@
 /** The parameters PaymentIntent create, update and confirm take, read with Stripe's validation errors. */
 import type Stripe from 'stripe';
+
 import type { RequestContext } from '../context.ts';
-import { ApiError, invalidRequest, unknownParam } from '../errors.ts';
+import { type ApiError, invalidRequest, unknownParam } from '../errors.ts';
 import { formatAmount, MAX_AMOUNT, minimumAmount } from '../money.ts';
 import { allowOnly, optionalBoolean, optionalObject, optionalString, optionalStringArray, type Params } from '../params.ts';
 
@@ -114,10 +115,9 @@ export function cardOptions(ctx: RequestContext, p: Params, sfu: string | undefi
   const moto = optionalBoolean(card, 'moto', 'payment_method_options[card][moto]');
   if (moto !== undefined) out.moto = moto;
   if (moto && sfu === 'on_session') {
-    throw invalidRequest(
-      'payment_method_options[card][moto] can be set to true only when setup_future_usage is either off_session or null',
-      { param: 'payment_method_options[card][moto]' },
-    );
+    throw invalidRequest('payment_method_options[card][moto] can be set to true only when setup_future_usage is either off_session or null', {
+      param: 'payment_method_options[card][moto]',
+    });
   }
   const request = optionalString(card, 'request_three_d_secure', 'payment_method_options[card][request_three_d_secure]');
   if (request !== undefined) {

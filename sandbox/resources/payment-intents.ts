@@ -1,28 +1,19 @@
 /** PaymentIntents: create, retrieve, update, confirm, cancel, list. */
 import type Stripe from 'stripe';
+
 import type { Handler, RequestContext } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
-import {
-  allowOnly,
-  applyMetadata,
-  isRecord,
-  listParams,
-  optionalBoolean,
-  optionalString,
-  requiredInteger,
-  requiredString,
-  type Params,
-} from '../params.ts';
+import { allowOnly, applyMetadata, isRecord, listParams, optionalBoolean, optionalString, type Params, requiredInteger, requiredString } from '../params.ts';
 import { confirm } from './confirmation.ts';
 import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
 import {
   allowedTypes,
   cardOptions,
-  confirmOptions,
   CONFIRM_PARAMS,
+  confirmOptions,
   CREATE_PARAMS,
   setupFutureUsage,
   unexpectedState,
@@ -278,4 +269,3 @@ export const listPaymentIntents: Handler = (ctx) => {
   const page = ctx.store.list<Stripe.PaymentIntent>('payment_intent', q);
   return { status: 200, body: listBody('/v1/payment_intents', page) };
 };
-

@@ -1,10 +1,11 @@
 import type Stripe from 'stripe';
+
+import { cvcLength, detectBrand, displayBrand, fingerprint, luhnValid, validLengths } from '../cards.ts';
 import type { Handler, RequestContext } from '../context.ts';
 import { ApiError, docUrl, invalidRequest, missingParam, noSuch } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';
-import { cvcLength, detectBrand, displayBrand, fingerprint, luhnValid, validLengths } from '../cards.ts';
-import { testCardByNumber, testCardByPaymentMethodId, type TestCard } from '../test-cards.ts';
-import { allowOnly, applyMetadata, optionalObject, optionalString, requiredString, type Params } from '../params.ts';
+import { allowOnly, applyMetadata, optionalObject, optionalString, type Params, requiredString } from '../params.ts';
+import { type TestCard, testCardByNumber, testCardByPaymentMethodId } from '../test-cards.ts';
 
 /** Sandbox-private facts about a PaymentMethod; never the card number or CVC. */
 export interface PaymentMethodInternal {
@@ -153,11 +154,7 @@ export const createPaymentMethod: Handler = (ctx) => {
  * A stored PaymentMethod, or a fresh one for Stripe's test ids (`pm_card_visa` …):
  * like Stripe, each use of a test id creates a new PaymentMethod with its own id.
  */
-export function resolvePaymentMethod(
-  ctx: RequestContext,
-  id: string,
-  opts: { param?: string; status?: number } = {},
-): Stripe.PaymentMethod {
+export function resolvePaymentMethod(ctx: RequestContext, id: string, opts: { param?: string; status?: number } = {}): Stripe.PaymentMethod {
   const stored = ctx.store.find<Stripe.PaymentMethod>(id, 'payment_method');
   if (stored) return stored;
   const test = testCardByPaymentMethodId(id);
@@ -199,7 +196,6 @@ export const retrievePaymentMethod: Handler = (ctx, { id }) => {
 export function paymentMethodInternal(ctx: RequestContext, id: string): PaymentMethodInternal {
   return ctx.store.internal<PaymentMethodInternal>(id) ?? { testCard: null, cvcProvided: false };
 }
-
 
 /** Set up for off-session use: later off-session payments skip authentication where the card allows it. */
 export function markSetUpForOffSession(ctx: RequestContext, id: string): void {

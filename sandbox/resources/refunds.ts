@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+
 import type { Handler } from '../context.ts';
 import { invalidRequest, missingParam } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+
 import type { Handler } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
@@ -10,7 +11,7 @@ export interface WebhookEndpointInternal {
   secret: string;
 }
 
-export function newWebhookSecret(): string {
+function newWebhookSecret(): string {
   return `whsec_${randomToken(32)}`;
 }
 

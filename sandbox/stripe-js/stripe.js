@@ -77,8 +77,7 @@
 
   var CHALLENGE_MSG = '__keyedSandbox3ds';
   // Stripe.js's own wording for a failed authentication (the intent's last_payment_error says it for the server).
-  var AUTHENTICATION_FAILED =
-    'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
+  var AUTHENTICATION_FAILED = 'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
 
   function authenticationFailure(intent) {
     var last = intent.last_payment_error || {};
@@ -120,8 +119,7 @@
       frame.name = '__privateStripeChallengeFrame' + randomSuffix();
       frame.title = '3D Secure authentication';
       frame.setAttribute('frameborder', '0');
-      frame.style.cssText =
-        'border:none;background:#fff;border-radius:6px;width:500px;max-width:calc(100vw - 2em);height:600px;max-height:calc(100vh - 2em);';
+      frame.style.cssText = 'border:none;background:#fff;border-radius:6px;width:500px;max-width:calc(100vw - 2em);height:600px;max-height:calc(100vh - 2em);';
       frame.src = url + '#origin=' + encodeURIComponent(window.location.origin);
       function onMessage(event) {
         if (event.origin !== ORIGIN || event.source !== frame.contentWindow) return;
@@ -186,7 +184,7 @@
   });
 
   function createCardElement(group, key, options) {
-    var frameId = '__privateStripeFrame' + (++frameCounter) + randomSuffix();
+    var frameId = '__privateStripeFrame' + ++frameCounter + randomSuffix();
     var listeners = {};
     var iframe = null;
     var wrapper = null;
@@ -246,14 +244,8 @@
         iframe.setAttribute('scrolling', 'no');
         iframe.setAttribute('role', 'presentation');
         iframe.setAttribute('allow', 'payment *');
-        iframe.style.cssText =
-          'border:none;margin:0;padding:0;width:1px;min-width:100%;overflow:hidden;display:block;user-select:none;height:24px;';
-        iframe.src =
-          FRAME_URL +
-          '#' +
-          encodeURIComponent(
-            JSON.stringify({ frameId: frameId, key: key, hostOrigin: window.location.origin, options: opts }),
-          );
+        iframe.style.cssText = 'border:none;margin:0;padding:0;width:1px;min-width:100%;overflow:hidden;display:block;user-select:none;height:24px;';
+        iframe.src = FRAME_URL + '#' + encodeURIComponent(JSON.stringify({ frameId: frameId, key: key, hostOrigin: window.location.origin, options: opts }));
         ready = false;
         framesById[frameId] = element;
         wrapper.appendChild(iframe);
@@ -296,9 +288,10 @@
       },
       off: function (type, handler) {
         if (!handler) delete listeners[type];
-        else listeners[type] = (listeners[type] || []).filter(function (fn) {
-          return fn !== handler;
-        });
+        else
+          listeners[type] = (listeners[type] || []).filter(function (fn) {
+            return fn !== handler;
+          });
         return element;
       },
       update: function (updates) {
@@ -323,7 +316,7 @@
             integrationError('We could not retrieve data from the specified Element. Please make sure the Element you are attempting to use is still mounted.'),
           );
         }
-        var requestId = 'req' + (++requestCounter);
+        var requestId = 'req' + ++requestCounter;
         return new Promise(function (resolve, reject) {
           pending[requestId] = { resolve: resolve, reject: reject };
           send({ type: type, requestId: requestId, payload: payload });
@@ -375,9 +368,7 @@
     var group = {
       create: function (type, options) {
         if (type !== 'card') {
-          throw integrationError(
-            'The Keyed sandbox Stripe.js stand-in supports only the "card" Element, not "' + type + '".',
-          );
+          throw integrationError('The Keyed sandbox Stripe.js stand-in supports only the "card" Element, not "' + type + '".');
         }
         if (card) throw integrationError('Can only create one Element of type card.');
         // Like Stripe.js, the Elements group's locale decides the language of the card fields.
@@ -421,9 +412,7 @@
 
   function Stripe(key, options) {
     if (typeof key !== 'string' || !/^pk_(test|live)_/.test(key)) {
-      throw integrationError(
-        'Invalid value for Stripe(): apiKey should be a string starting with pk_test_ (you passed ' + typeof key + ').',
-      );
+      throw integrationError('Invalid value for Stripe(): apiKey should be a string starting with pk_test_ (you passed ' + typeof key + ').');
     }
     var stripe = {
       _keyedSandbox: { origin: ORIGIN, options: options || {} },
@@ -488,11 +477,9 @@
         } else {
           var params = Object.assign({ client_secret: clientSecret }, extra);
           if (typeof method === 'string') params.payment_method = method;
-          confirmed = apiRequest(key, 'POST', '/payment_intents/' + intentIdFromSecret(clientSecret) + '/confirm', params).then(
-            function (r) {
-              return r.ok ? { intent: r.json } : { error: r.json.error };
-            },
-          );
+          confirmed = apiRequest(key, 'POST', '/payment_intents/' + intentIdFromSecret(clientSecret) + '/confirm', params).then(function (r) {
+            return r.ok ? { intent: r.json } : { error: r.json.error };
+          });
         }
         return confirmed.then(function (result) {
           return afterConfirm(key, clientSecret, result, options);

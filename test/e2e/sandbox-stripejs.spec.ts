@@ -153,7 +153,7 @@ test('hidePostalCode hides the ZIP input and the card completes without it', asy
 
 // 3D Secure: confirmCardPayment opens the issuer's challenge over the page, in an iframe on the sandbox's
 // origin with Stripe's test page buttons, and resolves as Stripe.js does.
-async function typeCard(page: import('@playwright/test').Page, number: string) {
+async function typeCard(page: Page, number: string) {
   const frame = cardFrame(page);
   await frame.locator('[name=cardnumber]').fill('');
   await frame.locator('[name=cardnumber]').pressSequentially(number, { delay: 5 });
@@ -165,7 +165,7 @@ async function typeCard(page: import('@playwright/test').Page, number: string) {
   await frame.locator('[name=postal]').pressSequentially('10001', { delay: 5 });
 }
 
-const challenge = (page: import('@playwright/test').Page) => page.frameLocator('iframe#challengeFrame');
+const challenge = (page: Page) => page.frameLocator('iframe#challengeFrame');
 
 test('3D Secure, Complete: the challenge opens on the sandbox origin and the payment succeeds', async ({ page }) => {
   const stripe = new Stripe('sk_test_e2e', { host: '127.0.0.1', port: sandbox.port, protocol: 'http' });

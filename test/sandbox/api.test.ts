@@ -1,6 +1,7 @@
 // The API's shape and rules through the official SDK: keys, intents, lists, expand, events.
-import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+
 import { control, rawApi, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
 const t = useSandbox();
@@ -70,7 +71,14 @@ describe('PaymentIntents', () => {
     });
     expect(confirmed.status).toBe('succeeded');
     const ch = confirmed.latest_charge as Stripe.Charge;
-    expect(ch).toMatchObject({ object: 'charge', amount: 2500, currency: 'cad', description: 'Invoice INV-1', receipt_email: 'buyer@example.com', metadata: { invoice_id: '42' } });
+    expect(ch).toMatchObject({
+      object: 'charge',
+      amount: 2500,
+      currency: 'cad',
+      description: 'Invoice INV-1',
+      receipt_email: 'buyer@example.com',
+      metadata: { invoice_id: '42' },
+    });
     expect(ch.payment_method_details?.card?.country).toBe('CA');
     expect((confirmed.payment_method as Stripe.PaymentMethod).card?.last4).toBe('0000');
     const again = await stripeError(t.stripe.paymentIntents.confirm(created.id));
@@ -163,7 +171,14 @@ describe('refunds', () => {
   it('partial, then the rest, then nothing left', async () => {
     const pi = await t.stripe.paymentIntents.create({ amount: 5000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
     const partial = await t.stripe.refunds.create({ payment_intent: pi.id, amount: 1200, reason: 'requested_by_customer' });
-    expect(partial).toMatchObject({ object: 'refund', amount: 1200, status: 'succeeded', payment_intent: pi.id, charge: pi.latest_charge, reason: 'requested_by_customer' });
+    expect(partial).toMatchObject({
+      object: 'refund',
+      amount: 1200,
+      status: 'succeeded',
+      payment_intent: pi.id,
+      charge: pi.latest_charge,
+      reason: 'requested_by_customer',
+    });
     let ch = await t.stripe.charges.retrieve(pi.latest_charge as string);
     expect(ch).toMatchObject({ amount_refunded: 1200, refunded: false });
 

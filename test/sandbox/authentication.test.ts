@@ -2,8 +2,10 @@
 // challenge's Complete and Fail, the events, and the MOTO account capability.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+
 import Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+
 import { control, nextYear, rawApi, sleep, startTestSandbox, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
 const t = useSandbox({ resetEach: true });
@@ -93,12 +95,7 @@ describe('Complete: the outcome each card documents', () => {
         version: '2.2.0',
       });
       expect(charge.payment_method_details?.card?.three_d_secure?.transaction_id).toMatch(/^[0-9a-f-]{36}$/);
-      expect(await eventTypes(pi.id)).toEqual([
-        'payment_intent.created',
-        'payment_intent.requires_action',
-        'charge.succeeded',
-        'payment_intent.succeeded',
-      ]);
+      expect(await eventTypes(pi.id)).toEqual(['payment_intent.created', 'payment_intent.requires_action', 'charge.succeeded', 'payment_intent.succeeded']);
     },
   );
 
@@ -114,12 +111,7 @@ describe('Complete: the outcome each card documents', () => {
     const charge = intent.latest_charge as Stripe.Charge;
     expect(charge).toMatchObject({ status: 'failed', failure_code: code });
     expect(charge.payment_method_details?.card?.three_d_secure?.result).toBe('authenticated');
-    expect(await eventTypes(pi.id)).toEqual([
-      'payment_intent.created',
-      'payment_intent.requires_action',
-      'charge.failed',
-      'payment_intent.payment_failed',
-    ]);
+    expect(await eventTypes(pi.id)).toEqual(['payment_intent.created', 'payment_intent.requires_action', 'charge.failed', 'payment_intent.payment_failed']);
   });
 
   it('4000008400001280: the 3DS lookup fails, no challenge is shown, and the payment is declined', async () => {
@@ -225,8 +217,14 @@ describe('the publishable key (Stripe.js)', () => {
     );
     expect(confirm.status).toBe(200);
     expect(confirm.json.status).toBe('requires_action');
-    await answerChallenge(confirm.json, 'succeed');
-    const read = await rawApi(t.sandbox, 'GET', `/v1/payment_intents/${created.id}`, { client_secret: created.client_secret! }, { Authorization: 'Bearer pk_test_browser' });
+    await answerChallenge(confirm.json as unknown as Stripe.PaymentIntent, 'succeed');
+    const read = await rawApi(
+      t.sandbox,
+      'GET',
+      `/v1/payment_intents/${created.id}`,
+      { client_secret: created.client_secret! },
+      { Authorization: 'Bearer pk_test_browser' },
+    );
     expect(read.json.status).toBe('succeeded');
     const wrong = await rawApi(t.sandbox, 'GET', `/v1/payment_intents/${created.id}`, { client_secret: 'nope' }, { Authorization: 'Bearer pk_test_browser' });
     expect(wrong.status).toBe(404);
@@ -247,8 +245,7 @@ describe('error_on_requires_action keeps failing as before', () => {
 });
 
 describe('off-session payments', () => {
-  const offSession = (pm: string) =>
-    t.stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method: pm, confirm: true, off_session: true });
+  const offSession = (pm: string) => t.stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method: pm, confirm: true, off_session: true });
 
   /** On-session with setup_future_usage=off_session, authenticated: the card is then set up. */
   async function setUp(number: string): Promise<string> {
@@ -348,7 +345,11 @@ describe('MOTO (mail-order/telephone-order)', () => {
     const err = await stripeError(moto('pm_card_visa', { setup_future_usage: 'on_session' }));
     expect(err.raw).toMatchObject({ param: 'payment_method_options[card][moto]', type: 'invalid_request_error' });
     for (const body of [{ moto: 'yes' }, { wire_transfers: true }]) {
-      const res = await fetch(`${t.sandbox.url}/__sandbox/capabilities`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${t.sandbox.url}/__sandbox/capabilities`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       expect(res.status).toBe(400);
     }
   });

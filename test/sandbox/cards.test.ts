@@ -1,8 +1,9 @@
 // Stripe's test cards through the official SDK: the outcome of each is what
 // docs.stripe.com/testing documents. The first tables pin the facts by hand; the last
 // runs every card in the sandbox's own table, by number and by test PaymentMethod id.
-import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+
 import { TEST_CARDS } from '../../sandbox/test-cards.ts';
 import { nextYear, stripeError, useSandbox } from './helpers.ts';
 
@@ -60,7 +61,13 @@ describe('successful payments by brand and country', () => {
     const ch = pi.latest_charge as Stripe.Charge;
     expect(ch).toMatchObject({ status: 'succeeded', paid: true, captured: true, amount: 1099, payment_intent: pi.id, disputed: false, refunded: false });
     expect(ch.outcome).toMatchObject({ type: 'authorized', network_status: 'approved_by_network', seller_message: 'Payment complete.', risk_level: 'normal' });
-    expect(ch.payment_method_details?.card).toMatchObject({ brand, country, funding, last4: number.slice(-4), checks: { cvc_check: 'pass', address_postal_code_check: 'pass' } });
+    expect(ch.payment_method_details?.card).toMatchObject({
+      brand,
+      country,
+      funding,
+      last4: number.slice(-4),
+      checks: { cvc_check: 'pass', address_postal_code_check: 'pass' },
+    });
   });
 });
 
@@ -87,7 +94,7 @@ describe('declined payments', () => {
     expect(intent.payment_method).toBeNull();
     expect(intent.last_payment_error).toMatchObject({ type: 'card_error', code, decline_code: declineCode, message, charge: err.raw.charge });
     expect(intent.last_payment_error?.payment_method?.id).toBe(pm.id);
-    expect(err.raw.payment_method.id).toBe(pm.id);
+    expect(err.raw.payment_method?.id).toBe(pm.id);
     // A failed Charge is recorded and the intent points at it, as on Stripe.
     expect(intent.latest_charge).toBe(err.raw.charge);
     const ch = await t.stripe.charges.retrieve(err.raw.charge);
@@ -267,11 +274,7 @@ describe('every card in the table, by number and by test PaymentMethod id', () =
         if (!outcome.ok) {
           expect(outcome.err.statusCode).toBe(402);
           const expected =
-            card.behavior.kind === 'authenticate'
-              ? 'authentication_not_handled'
-              : card.behavior.kind === 'decline'
-                ? card.behavior.decline
-                : 'incorrect_cvc';
+            card.behavior.kind === 'authenticate' ? 'authentication_not_handled' : card.behavior.kind === 'decline' ? card.behavior.decline : 'incorrect_cvc';
           expect(outcome.err.raw.decline_code).toBe(expected);
         }
       }

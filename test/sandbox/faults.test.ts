@@ -1,6 +1,7 @@
 // Injected faults and how the official SDK (which retries with the same key) lives through them.
-import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
+import { describe, expect, it } from 'vitest';
+
 import { control, rawApi, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
 const t = useSandbox({ resetEach: true });

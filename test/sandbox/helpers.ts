@@ -1,7 +1,8 @@
 /** The one setup every sandbox test file shares: a sandbox on a free port, the official SDK, raw calls. */
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startSandbox, type SandboxOptions } from '../../sandbox/index.ts';
+
+import { type SandboxOptions, startSandbox } from '../../sandbox/index.ts';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -54,11 +55,34 @@ export async function control(sandbox: Sandbox, path: string, body?: unknown, me
   return res.json();
 }
 
+/** Stripe's `error` object, as the tests read it. */
+interface ErrorBody {
+  type: string;
+  code?: string;
+  decline_code?: string;
+  message: string;
+  param?: string;
+  doc_url?: string;
+  charge: string;
+  payment_intent: Stripe.PaymentIntent;
+  payment_method?: Stripe.PaymentMethod;
+}
+
+/** A JSON answer read loosely: an object's fields, an error body, or a list's items. */
+interface JsonBody {
+  [field: string]: unknown;
+  id: string;
+  object: string;
+  status: string;
+  error: ErrorBody;
+  data: JsonBody[];
+}
+
 export interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
-  json: any;
+  json: JsonBody;
 }
 
 /** A form-encoded API call without the SDK, to see status, headers and bytes. */
@@ -80,17 +104,20 @@ export async function rawApi(
     body: method === 'GET' ? undefined : body,
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: text ? JSON.parse(text) : null };
+  return { status: res.status, headers: res.headers, text, json: text ? (JSON.parse(text) as JsonBody) : ({} as JsonBody) };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A thrown Stripe error with its raw body, for assertions. */
-export async function stripeError(promise: Promise<unknown>): Promise<any> {
+export type CaughtStripeError = Omit<Stripe.errors.StripeError, 'raw'> & { raw: ErrorBody };
+
+export async function stripeError(promise: Promise<unknown>): Promise<CaughtStripeError> {
   try {
     await promise;
   } catch (error) {
-    return error;
+    if (error instanceof Stripe.errors.StripeError) return error as CaughtStripeError;
+    throw error;
   }
   throw new Error('expected the call to fail');
 }

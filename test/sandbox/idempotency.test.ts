@@ -1,5 +1,6 @@
 // Idempotency keys as Stripe keeps them: replays, mismatches, in-flight conflicts, scope.
 import { describe, expect, it } from 'vitest';
+
 import { control, rawApi, stripeError, stripeFor, useSandbox } from './helpers.ts';
 
 const t = useSandbox({ resetEach: true });
@@ -37,10 +38,7 @@ describe('idempotency keys', () => {
 
   it('works through the SDK: same key, same intent', async () => {
     const create = () =>
-      t.stripe.paymentIntents.create(
-        { amount: 1099, currency: 'usd', payment_method: 'pm_card_visa', confirm: true },
-        { idempotencyKey: 'k-sdk' },
-      );
+      t.stripe.paymentIntents.create({ amount: 1099, currency: 'usd', payment_method: 'pm_card_visa', confirm: true }, { idempotencyKey: 'k-sdk' });
     const a = await create();
     const b = await create();
     expect(b.id).toBe(a.id);
@@ -53,9 +51,7 @@ describe('idempotency keys', () => {
     expect(other.status).toBe(400);
     expect(other.json.error.type).toBe('idempotency_error');
     expect(other.json.error.message).toMatch(/^Keys for idempotent requests can only be used with the same parameters/);
-    const err = await stripeError(
-      t.stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }),
-    );
+    const err = await stripeError(t.stripe.paymentIntents.create({ amount: 3000, currency: 'usd' }, { idempotencyKey: 'k-mismatch' }));
     expect(err.type).toBe('StripeIdempotencyError');
     expect(await intentCount()).toBe(1);
   });

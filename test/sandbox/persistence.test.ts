@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { afterAll, describe, expect, it } from 'vitest';
+
 import { rawApi, startTestSandbox, stripeFor } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyed-sandbox-'));

@@ -1,8 +1,10 @@
 // Signed webhook delivery, verified with the official SDK's constructEvent.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { sleep, startTestSandbox, stripeFor, useSandbox } from './helpers.ts';
 
 interface Delivery {
@@ -50,7 +52,14 @@ afterAll(() => {
   endpoint.server.close();
   flaky.server.close();
 });
-const t = useSandbox({ options: () => ({ webhookEndpoints: [{ url: endpoint.url, secret: SECRET }, { url: flaky.url, secret: SECRET }] }) });
+const t = useSandbox({
+  options: () => ({
+    webhookEndpoints: [
+      { url: endpoint.url, secret: SECRET },
+      { url: flaky.url, secret: SECRET },
+    ],
+  }),
+});
 
 describe('webhooks', () => {
   it('delivers each event signed so t.stripe.webhooks.constructEvent verifies it', async () => {
@@ -67,12 +76,8 @@ describe('webhooks', () => {
 
   it('a tampered body or a wrong secret fails verification', () => {
     const d = endpoint.deliveries[0];
-    expect(() => t.stripe.webhooks.constructEvent(d.body.replace('1234', '9999'), d.signature, SECRET)).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
-    );
-    expect(() => t.stripe.webhooks.constructEvent(d.body, d.signature, 'whsec_wrong')).toThrow(
-      Stripe.errors.StripeSignatureVerificationError,
-    );
+    expect(() => t.stripe.webhooks.constructEvent(d.body.replace('1234', '9999'), d.signature, SECRET)).toThrow(Stripe.errors.StripeSignatureVerificationError);
+    expect(() => t.stripe.webhooks.constructEvent(d.body, d.signature, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
   });
 
   it('retries a failing endpoint with backoff until it answers 2xx', async () => {
@@ -108,14 +113,19 @@ describe('webhooks', () => {
 
 describe('webhook delivery never blocks the API, and close() stops it', () => {
   it('a hanging endpoint does not slow responses; close() ends pending attempts and retries', async () => {
-    const held: import('node:http').ServerResponse[] = [];
+    const held: ServerResponse[] = [];
     const hanging = createServer((_req, res) => {
       held.push(res); // never answered
     });
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     const failing = await startEndpoint(1000);
     const url = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/`;
-    const local = await startTestSandbox({ webhookEndpoints: [{ url, secret: SECRET }, { url: failing.url, secret: SECRET }] });
+    const local = await startTestSandbox({
+      webhookEndpoints: [
+        { url, secret: SECRET },
+        { url: failing.url, secret: SECRET },
+      ],
+    });
     try {
       const client = stripeFor(local);
       const t0 = Date.now();
