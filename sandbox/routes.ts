@@ -1,6 +1,6 @@
 /** The Stripe API surface the sandbox emulates. */
 import type { Handler } from './context.ts';
-import { listCharges, retrieveCharge } from './resources/charges.ts';
+import { listCharges, retrieveCharge, updateCharge } from './resources/charges.ts';
 import { listDisputes, retrieveDispute } from './resources/disputes.ts';
 import { listEvents, retrieveEvent } from './resources/events.ts';
 import {
@@ -12,8 +12,14 @@ import {
   updatePaymentIntent,
 } from './resources/payment-intents.ts';
 import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
-import { createRefund, listRefunds, retrieveRefund } from './resources/refunds.ts';
-import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, retrieveWebhookEndpoint } from './resources/webhook-endpoints.ts';
+import { cancelRefund, createRefund, listRefunds, retrieveRefund, updateRefund } from './resources/refunds.ts';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  listWebhookEndpoints,
+  retrieveWebhookEndpoint,
+  updateWebhookEndpoint,
+} from './resources/webhook-endpoints.ts';
 
 export interface Route {
   method: 'GET' | 'POST' | 'DELETE';
@@ -42,9 +48,12 @@ const ROUTES: Route[] = [
   route('POST', '/v1/payment_intents/:id/cancel', cancelPaymentIntent),
   route('GET', '/v1/charges', listCharges),
   route('GET', '/v1/charges/:id', retrieveCharge),
+  route('POST', '/v1/charges/:id', updateCharge),
   route('POST', '/v1/refunds', createRefund),
   route('GET', '/v1/refunds', listRefunds),
   route('GET', '/v1/refunds/:id', retrieveRefund),
+  route('POST', '/v1/refunds/:id', updateRefund),
+  route('POST', '/v1/refunds/:id/cancel', cancelRefund),
   route('GET', '/v1/disputes', listDisputes),
   route('GET', '/v1/disputes/:id', retrieveDispute),
   route('GET', '/v1/events', listEvents),
@@ -52,6 +61,7 @@ const ROUTES: Route[] = [
   route('POST', '/v1/webhook_endpoints', createWebhookEndpoint),
   route('GET', '/v1/webhook_endpoints', listWebhookEndpoints),
   route('GET', '/v1/webhook_endpoints/:id', retrieveWebhookEndpoint),
+  route('POST', '/v1/webhook_endpoints/:id', updateWebhookEndpoint),
   route('DELETE', '/v1/webhook_endpoints/:id', deleteWebhookEndpoint),
 ];
 

@@ -20,7 +20,7 @@ import { isRecord, optionalStringArray, type Params } from './params.ts';
 import { matchRoute } from './routes.ts';
 import type { SandboxState } from './state.ts';
 import { serveStripeJs } from './stripe-js/serve.ts';
-import { API_VERSION } from './version.ts';
+import { API_VERSION, unsupportedVersion } from './version.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,12 +83,13 @@ async function handle(state: SandboxState, req: IncomingMessage, res: ServerResp
 async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerResponse, url: URL, method: string, path: string): Promise<void> {
   const requestId = newRequestId();
   const idempotencyKey = typeof req.headers['idempotency-key'] === 'string' ? req.headers['idempotency-key'] : null;
-  const version = typeof req.headers['stripe-version'] === 'string' ? req.headers['stripe-version'] : API_VERSION;
+  // Every answer is in API_VERSION; a request for another version is refused below, never answered as if honoured.
+  const requestedVersion = req.headers['stripe-version'];
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, no-store',
     'Request-Id': requestId,
-    'Stripe-Version': version,
+    'Stripe-Version': API_VERSION,
     ...corsHeaders(),
   };
   if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -116,6 +117,9 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
   let handlerEntry: NonNullable<Exclude<ReturnType<typeof matchRoute>, 'method_not_allowed'>>;
   try {
     const key = authenticate(typeof req.headers.authorization === 'string' ? req.headers.authorization : undefined);
+    if (requestedVersion !== undefined && requestedVersion !== API_VERSION) {
+      throw unsupportedVersion(Array.isArray(requestedVersion) ? requestedVersion.join(', ') : requestedVersion);
+    }
     const matched = matchRoute(method, path);
     if (!matched || matched === 'method_not_allowed') {
       throw invalidRequest(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, {

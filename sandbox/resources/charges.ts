@@ -2,9 +2,12 @@ import type Stripe from 'stripe';
 
 import type { Decline } from '../cards.ts';
 import type { Handler, RequestContext } from '../context.ts';
+import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
-import { allowOnly, listParams, optionalString } from '../params.ts';
+import { allowOnly, applyMetadata, listParams, optionalObject, optionalString, requiredString } from '../params.ts';
+import { shippingParam } from '../shipping.ts';
 import type { TestCard } from '../test-cards.ts';
+import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
 import { paymentMethodInternal } from './payment-methods.ts';
 
@@ -126,6 +129,42 @@ export function buildCharge(
 export const retrieveCharge: Handler = (ctx, { id }) => {
   allowOnly(ctx.params, ['expand']);
   return { status: 200, body: ctx.store.get<Stripe.Charge>(id, 'charge', { param: 'id' }) };
+};
+
+/** Stripe lets these change after the fact; everything about the payment itself stays. */
+export const updateCharge: Handler = (ctx, { id }) => {
+  const p = ctx.params;
+  allowOnly(p, ['description', 'metadata', 'receipt_email', 'shipping', 'fraud_details', 'customer', 'transfer_group', 'expand']);
+  const before = ctx.store.get<Stripe.Charge>(id, 'charge', { param: 'id' });
+  let charge = before;
+  if (p.description !== undefined) charge = { ...charge, description: optionalString(p, 'description') || null };
+  if (p.receipt_email !== undefined) charge = { ...charge, receipt_email: optionalString(p, 'receipt_email') || null };
+  if (p.transfer_group !== undefined) charge = { ...charge, transfer_group: optionalString(p, 'transfer_group') || null };
+  if (p.metadata !== undefined) charge = { ...charge, metadata: applyMetadata(charge.metadata, p) };
+  if (p.customer !== undefined) {
+    const customer = requiredString(p, 'customer');
+    if (charge.customer && charge.customer !== customer) {
+      throw invalidRequest('This charge already has a customer; it cannot be changed.', { param: 'customer' });
+    }
+    charge = { ...charge, customer: ctx.store.get<Stripe.Customer>(customer, 'customer', { param: 'customer', status: 400 }).id };
+  }
+  const fraud = optionalObject(p, 'fraud_details');
+  if (fraud) {
+    allowOnly(fraud, ['user_report'], 'fraud_details');
+    const report = optionalString(fraud, 'user_report', 'fraud_details[user_report]');
+    if (report !== 'fraudulent' && report !== 'safe' && report !== '') {
+      throw invalidRequest('Invalid fraud_details[user_report]: must be fraudulent or safe', { param: 'fraud_details[user_report]' });
+    }
+    charge = { ...charge, fraud_details: report ? { user_report: report } : {} };
+  }
+  if (p.shipping !== undefined) charge = { ...charge, shipping: shippingParam(p) };
+  const previous: Record<string, unknown> = {};
+  for (const key of Object.keys(charge) as (keyof Stripe.Charge)[]) {
+    if (JSON.stringify(charge[key]) !== JSON.stringify(before[key])) previous[key] = before[key];
+  }
+  ctx.store.update(charge);
+  if (Object.keys(previous).length > 0) recordEvent(ctx, 'charge.updated', charge, previous);
+  return { status: 200, body: charge };
 };
 
 export const listCharges: Handler = (ctx) => {

@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 
 import type { Handler, RequestContext } from '../context.ts';
-import { invalidRequest } from '../errors.ts';
+import { ApiError, invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import { allowOnly, applyMetadata, isRecord, listParams, optionalBoolean, optionalString, type Params, requiredInteger, requiredString } from '../params.ts';
@@ -143,6 +143,43 @@ export const createPaymentIntent: Handler = (ctx) => {
   return { status: 200, body: intent };
 };
 
+/** The fields the API reference marks "retrievable with publishable key"; Stripe.js sees only these. */
+const PUBLISHABLE_FIELDS = [
+  'id',
+  'object',
+  'amount',
+  'automatic_payment_methods',
+  'canceled_at',
+  'cancellation_reason',
+  'capture_method',
+  'client_secret',
+  'confirmation_method',
+  'created',
+  'currency',
+  'description',
+  'excluded_payment_method_types',
+  'last_payment_error',
+  'livemode',
+  'next_action',
+  'payment_method',
+  'payment_method_configuration_details',
+  'payment_method_types',
+  'processing',
+  'receipt_email',
+  'setup_future_usage',
+  'shipping',
+  'status',
+] as const satisfies readonly (keyof Stripe.PaymentIntent)[];
+
+export function publishableView(intent: Stripe.PaymentIntent): Partial<Stripe.PaymentIntent> {
+  return Object.fromEntries(PUBLISHABLE_FIELDS.map((field) => [field, intent[field]]));
+}
+
+/** The intent as the caller's key may see it. */
+function visible(ctx: RequestContext, intent: Stripe.PaymentIntent): Stripe.PaymentIntent | Partial<Stripe.PaymentIntent> {
+  return ctx.keyKind === 'publishable' ? publishableView(intent) : intent;
+}
+
 /** With a publishable key, Stripe.js may act on an intent only with its client secret. */
 function checkClientSecret(ctx: RequestContext, intent: Stripe.PaymentIntent): void {
   if (ctx.keyKind !== 'publishable') return;
@@ -156,7 +193,7 @@ export const retrievePaymentIntent: Handler = (ctx, { id }) => {
   allowOnly(ctx.params, ['expand', 'client_secret']);
   const intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent', { param: 'intent' });
   checkClientSecret(ctx, intent);
-  return { status: 200, body: intent };
+  return { status: 200, body: visible(ctx, intent) };
 };
 
 export const updatePaymentIntent: Handler = (ctx, { id }) => {
@@ -231,7 +268,15 @@ export const confirmPaymentIntent: Handler = (ctx, { id }) => {
   const applied = applyFutureUsageAndOptions(ctx, intent, intentInternal(ctx, intent.id), p);
   const options = confirmOptions(p, applied.internal.moto === true);
   ctx.store.update(applied.intent, applied.internal);
-  return { status: 200, body: confirm(ctx, applied.intent, options) };
+  try {
+    return { status: 200, body: visible(ctx, confirm(ctx, applied.intent, options)) };
+  } catch (error) {
+    // A decline carries the intent inside the error: the publishable key sees the same subset there.
+    if (error instanceof ApiError && error.body.payment_intent && ctx.keyKind === 'publishable') {
+      throw new ApiError(error.status, { ...error.body, payment_intent: publishableView(error.body.payment_intent) as Stripe.PaymentIntent }, error.headers);
+    }
+    throw error;
+  }
 };
 
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;

@@ -102,3 +102,28 @@ export const listRefunds: Handler = (ctx) => {
   });
   return { status: 200, body: listBody('/v1/refunds', page) };
 };
+
+export const updateRefund: Handler = (ctx, { id }) => {
+  const p = ctx.params;
+  allowOnly(p, ['metadata', 'expand']);
+  const before = ctx.store.get<Stripe.Refund>(id, 'refund', { param: 'refund' });
+  const refund: Stripe.Refund = { ...before, metadata: applyMetadata(before.metadata ?? {}, p) };
+  ctx.store.update(refund);
+  if (JSON.stringify(refund.metadata) !== JSON.stringify(before.metadata)) recordEvent(ctx, 'refund.updated', refund, { metadata: before.metadata });
+  return { status: 200, body: refund };
+};
+
+/** Stripe cancels only refunds waiting for the customer (`requires_action`); a card refund never waits. */
+export const cancelRefund: Handler = (ctx, { id }) => {
+  allowOnly(ctx.params, ['expand']);
+  const refund = ctx.store.get<Stripe.Refund>(id, 'refund', { param: 'refund' });
+  if (refund.status !== 'requires_action') {
+    throw invalidRequest(
+      `This refund cannot be canceled because it has a status of ${refund.status}. Only a refund with a status of requires_action may be canceled.`,
+      {
+        param: 'refund',
+      },
+    );
+  }
+  return { status: 200, body: refund };
+};
