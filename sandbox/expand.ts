@@ -6,8 +6,9 @@ import { isRecord } from './params.ts';
 import type { Store } from './store.ts';
 
 const EXPANDABLE: Record<string, Record<string, string>> = {
-  payment_intent: { latest_charge: 'charge', payment_method: 'payment_method' },
-  charge: { payment_intent: 'payment_intent', refunds: 'refunds' },
+  payment_intent: { latest_charge: 'charge', payment_method: 'payment_method', customer: 'customer' },
+  payment_method: { customer: 'customer' },
+  charge: { payment_intent: 'payment_intent', refunds: 'refunds', customer: 'customer', payment_method: 'payment_method' },
   refund: { charge: 'charge', payment_intent: 'payment_intent', payment_method: 'payment_method' },
   dispute: { charge: 'charge', payment_intent: 'payment_intent' },
 };

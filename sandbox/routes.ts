@@ -1,16 +1,19 @@
 /** The Stripe API surface the sandbox emulates. */
 import type { Handler } from './context.ts';
 import { listCharges, retrieveCharge, updateCharge } from './resources/charges.ts';
+import { createCustomer, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from './resources/customers.ts';
 import { listDisputes, retrieveDispute } from './resources/disputes.ts';
 import { listEvents, retrieveEvent } from './resources/events.ts';
+import { confirmPaymentIntent } from './resources/payment-intent-actions.ts';
+import { cancelPaymentIntent, createPaymentIntent, listPaymentIntents, retrievePaymentIntent, updatePaymentIntent } from './resources/payment-intents.ts';
 import {
-  cancelPaymentIntent,
-  confirmPaymentIntent,
-  createPaymentIntent,
-  listPaymentIntents,
-  retrievePaymentIntent,
-  updatePaymentIntent,
-} from './resources/payment-intents.ts';
+  attachPaymentMethodHandler,
+  detachPaymentMethodHandler,
+  listCustomerPaymentMethods,
+  listPaymentMethods,
+  retrieveCustomerPaymentMethod,
+  updatePaymentMethod,
+} from './resources/payment-method-customers.ts';
 import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
 import { cancelRefund, createRefund, listRefunds, retrieveRefund, updateRefund } from './resources/refunds.ts';
 import {
@@ -32,14 +35,25 @@ export interface Route {
 const ID = '(?<id>[A-Za-z0-9_]+)';
 const route = (method: Route['method'], path: string, handler: Handler, publishable = false): Route => ({
   method,
-  pattern: new RegExp(`^${path.replace(':id', ID)}$`),
+  pattern: new RegExp(`^${path.replace(':id', ID).replace(':pm', '(?<pm>[A-Za-z0-9_]+)')}$`),
   handler,
   publishable,
 });
 
 const ROUTES: Route[] = [
   route('POST', '/v1/payment_methods', createPaymentMethod, true),
+  route('GET', '/v1/payment_methods', listPaymentMethods),
   route('GET', '/v1/payment_methods/:id', retrievePaymentMethod),
+  route('POST', '/v1/payment_methods/:id', updatePaymentMethod),
+  route('POST', '/v1/payment_methods/:id/attach', attachPaymentMethodHandler),
+  route('POST', '/v1/payment_methods/:id/detach', detachPaymentMethodHandler),
+  route('POST', '/v1/customers', createCustomer),
+  route('GET', '/v1/customers', listCustomers),
+  route('GET', '/v1/customers/:id', retrieveCustomer),
+  route('POST', '/v1/customers/:id', updateCustomer),
+  route('DELETE', '/v1/customers/:id', deleteCustomer),
+  route('GET', '/v1/customers/:id/payment_methods', listCustomerPaymentMethods),
+  route('GET', '/v1/customers/:id/payment_methods/:pm', retrieveCustomerPaymentMethod),
   route('POST', '/v1/payment_intents', createPaymentIntent),
   route('GET', '/v1/payment_intents', listPaymentIntents),
   route('GET', '/v1/payment_intents/:id', retrievePaymentIntent, true),

@@ -24,6 +24,8 @@ export interface ListQuery {
   created?: { gt?: number; gte?: number; lt?: number; lte?: number };
   /** Equality on top-level string fields of the stored JSON, e.g. { payment_intent: 'pi_…' }. */
   where?: Record<string, string | undefined>;
+  /** Leave out deleted objects (`{ deleted: true }` stubs). */
+  excludeDeleted?: boolean;
 }
 
 export interface ListPage<T> {
@@ -141,6 +143,7 @@ export class Store {
       clauses.push(`json_extract(json, '$.${field}') = ?`);
       args.push(value);
     }
+    if (q.excludeDeleted) clauses.push("json_extract(json, '$.deleted') IS NULL");
     let order = 'DESC';
     const cursor = q.startingAfter ?? q.endingBefore;
     if (cursor !== undefined) {

@@ -1,4 +1,4 @@
-import { type ApiError,invalidRequest } from './errors.ts';
+import { type ApiError, invalidRequest } from './errors.ts';
 
 /**
  * The one API version the sandbox speaks: the version pinned by the stripe package this repo uses

@@ -11,6 +11,7 @@ import type { TestCard } from '../test-cards.ts';
 import { buildCharge, type ChargeResult } from './charges.ts';
 import { openDispute } from './disputes.ts';
 import { recordEvent } from './events.ts';
+import { attachPaymentMethod, consumePaymentMethod } from './payment-method-customers.ts';
 import { markSetUpForOffSession } from './payment-methods.ts';
 
 export interface AttemptInput extends ChargeResult {
@@ -52,6 +53,20 @@ function declineIntent(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: St
   });
 }
 
+/**
+ * With a Customer and setup_future_usage, the card is saved to the Customer (and, for off_session, set up
+ * for later off-session payments); without a Customer it is spent on this intent.
+ */
+export function afterSuccessfulPayment(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): void {
+  const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
+  if (customer && intent.setup_future_usage) {
+    attachPaymentMethod(ctx, pm.id, customer);
+    if (intent.setup_future_usage === 'off_session') markSetUpForOffSession(ctx, pm.id);
+  } else {
+    consumePaymentMethod(ctx, pm.id, intent.id);
+  }
+}
+
 /** Charges the card; returns the succeeded intent, or throws Stripe's 402 with the failed intent inside. */
 export function attemptCharge(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod, input: AttemptInput): Stripe.PaymentIntent {
   const charge = buildCharge(ctx.baseUrl, intent, pm, input);
@@ -75,8 +90,7 @@ export function attemptCharge(ctx: RequestContext, intent: Stripe.PaymentIntent,
     next_action: null,
   };
   ctx.store.update(succeeded);
-  // A payment made with setup_future_usage=off_session sets the card up for later off-session payments.
-  if (intent.setup_future_usage === 'off_session') markSetUpForOffSession(ctx, pm.id);
+  afterSuccessfulPayment(ctx, intent, pm);
   recordEvent(ctx, 'charge.succeeded', charge);
   recordEvent(ctx, 'payment_intent.succeeded', succeeded);
   if (input.dispute) openDispute(ctx, charge, input.dispute.reason, input.dispute.status);

@@ -61,7 +61,7 @@ export function buildCharge(
     captured: succeeded,
     created: given.created ?? nowSeconds(),
     currency: pi.currency,
-    customer: null,
+    customer: typeof pi.customer === 'string' ? pi.customer : (pi.customer?.id ?? null),
     description: pi.description,
     disputed: false,
     failure_balance_transaction: null,

@@ -36,6 +36,7 @@ export const CREATE_PARAMS = [
   'statement_descriptor_suffix',
   'shipping',
   'automatic_payment_methods',
+  'payment_method_data',
 ] as const;
 
 export function validateAmount(amount: number, currency: string): void {

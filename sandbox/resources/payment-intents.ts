@@ -1,64 +1,16 @@
-/** PaymentIntents: create, retrieve, update, confirm, cancel, list. */
+/** PaymentIntents: create, retrieve, update, cancel, list (confirm and capture are in payment-intent-actions.ts). */
 import type Stripe from 'stripe';
 
-import type { Handler, RequestContext } from '../context.ts';
-import { ApiError, invalidRequest } from '../errors.ts';
+import type { Handler } from '../context.ts';
+import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
-import { allowOnly, applyMetadata, isRecord, listParams, optionalBoolean, optionalString, type Params, requiredInteger, requiredString } from '../params.ts';
+import { allowOnly, applyMetadata, isRecord, listParams, optionalBoolean, optionalString, requiredInteger, requiredString } from '../params.ts';
 import { confirm } from './confirmation.ts';
 import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
-import {
-  allowedTypes,
-  cardOptions,
-  CONFIRM_PARAMS,
-  confirmOptions,
-  CREATE_PARAMS,
-  setupFutureUsage,
-  unexpectedState,
-  validateAmount,
-} from './payment-intent-params.ts';
-import { resolvePaymentMethod } from './payment-methods.ts';
-
-/** Sandbox-private facts about an intent: options Stripe keeps but does not show. */
-interface PaymentIntentInternal {
-  moto?: boolean;
-}
-
-function intentInternal(ctx: RequestContext, id: string): PaymentIntentInternal {
-  return ctx.store.internal<PaymentIntentInternal>(id) ?? {};
-}
-
-/** `setup_future_usage` and `payment_method_options[card]` from create, update or confirm. */
-function applyFutureUsageAndOptions(
-  ctx: RequestContext,
-  intent: Stripe.PaymentIntent,
-  internal: PaymentIntentInternal,
-  p: Params,
-): { intent: Stripe.PaymentIntent; internal: PaymentIntentInternal } {
-  const sfu = setupFutureUsage(p);
-  let next = intent;
-  if (sfu !== undefined) next = { ...next, setup_future_usage: sfu || null };
-  const options = cardOptions(ctx, p, next.setup_future_usage ?? undefined);
-  const out = { ...internal };
-  if (options.moto !== undefined) out.moto = options.moto;
-  if (options.requestThreeDSecure) {
-    const card = next.payment_method_options?.card;
-    next = {
-      ...next,
-      payment_method_options: { ...next.payment_method_options, card: { ...card!, request_three_d_secure: options.requestThreeDSecure } },
-    };
-  }
-  return { intent: next, internal: out };
-}
-
-function applyPaymentMethod(ctx: RequestContext, intent: Stripe.PaymentIntent, p: Params): Stripe.PaymentIntent {
-  const pmId = optionalString(p, 'payment_method');
-  if (pmId === undefined) return intent;
-  const pm = resolvePaymentMethod(ctx, pmId, { param: 'payment_method' });
-  return { ...intent, payment_method: pm.id };
-}
+import { allowedTypes, confirmOptions, CREATE_PARAMS, unexpectedState, validateAmount } from './payment-intent-params.ts';
+import { applyCustomer, applyFutureUsageAndOptions, applyPaymentMethod, checkClientSecret, intentInternal, visible } from './payment-intent-state.ts';
 
 export const createPaymentIntent: Handler = (ctx) => {
   const p = ctx.params;
@@ -132,7 +84,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     transfer_data: null,
     transfer_group: null,
   };
-  intent = applyPaymentMethod(ctx, intent, p);
+  intent = applyPaymentMethod(ctx, applyCustomer(ctx, intent, p), p);
   if (intent.payment_method) intent.status = 'requires_confirmation';
   const applied = applyFutureUsageAndOptions(ctx, intent, {}, p);
   intent = applied.intent;
@@ -142,52 +94,6 @@ export const createPaymentIntent: Handler = (ctx) => {
   if (options) intent = confirm(ctx, intent, options);
   return { status: 200, body: intent };
 };
-
-/** The fields the API reference marks "retrievable with publishable key"; Stripe.js sees only these. */
-const PUBLISHABLE_FIELDS = [
-  'id',
-  'object',
-  'amount',
-  'automatic_payment_methods',
-  'canceled_at',
-  'cancellation_reason',
-  'capture_method',
-  'client_secret',
-  'confirmation_method',
-  'created',
-  'currency',
-  'description',
-  'excluded_payment_method_types',
-  'last_payment_error',
-  'livemode',
-  'next_action',
-  'payment_method',
-  'payment_method_configuration_details',
-  'payment_method_types',
-  'processing',
-  'receipt_email',
-  'setup_future_usage',
-  'shipping',
-  'status',
-] as const satisfies readonly (keyof Stripe.PaymentIntent)[];
-
-export function publishableView(intent: Stripe.PaymentIntent): Partial<Stripe.PaymentIntent> {
-  return Object.fromEntries(PUBLISHABLE_FIELDS.map((field) => [field, intent[field]]));
-}
-
-/** The intent as the caller's key may see it. */
-function visible(ctx: RequestContext, intent: Stripe.PaymentIntent): Stripe.PaymentIntent | Partial<Stripe.PaymentIntent> {
-  return ctx.keyKind === 'publishable' ? publishableView(intent) : intent;
-}
-
-/** With a publishable key, Stripe.js may act on an intent only with its client secret. */
-function checkClientSecret(ctx: RequestContext, intent: Stripe.PaymentIntent): void {
-  if (ctx.keyKind !== 'publishable') return;
-  const secret = optionalString(ctx.params, 'client_secret');
-  if (!secret || secret !== intent.client_secret) {
-    throw invalidRequest(`No such payment_intent: '${intent.id}'`, { code: 'resource_missing', param: 'intent', status: 404 });
-  }
-}
 
 export const retrievePaymentIntent: Handler = (ctx, { id }) => {
   allowOnly(ctx.params, ['expand', 'client_secret']);
@@ -204,7 +110,9 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
     'description',
     'metadata',
     'payment_method',
+    'payment_method_data',
     'payment_method_options',
+    'customer',
     'receipt_email',
     'setup_future_usage',
     'expand',
@@ -222,7 +130,7 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
     }
   };
   const locked = intent.status === 'succeeded' || intent.status === 'canceled' || intent.status === 'processing';
-  if (locked && ['amount', 'currency', 'payment_method'].some((k) => p[k] !== undefined)) {
+  if (locked && ['amount', 'currency', 'payment_method', 'payment_method_data'].some((k) => p[k] !== undefined)) {
     throw unexpectedState(`You cannot update this PaymentIntent because it has a status of ${intent.status}.`);
   }
   const currency = optionalString(p, 'currency')?.toLowerCase() ?? intent.currency;
@@ -235,7 +143,11 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
   if (p.description !== undefined) set('description', optionalString(p, 'description') || null);
   if (p.receipt_email !== undefined) set('receipt_email', optionalString(p, 'receipt_email') || null);
   if (p.metadata !== undefined) set('metadata', applyMetadata(intent.metadata, p));
-  if (p.payment_method !== undefined) {
+  if (p.customer !== undefined) {
+    if (locked) throw unexpectedState(`You cannot update this PaymentIntent because it has a status of ${intent.status}.`);
+    set('customer', applyCustomer(ctx, intent, p).customer);
+  }
+  if (p.payment_method !== undefined || p.payment_method_data !== undefined) {
     const withPm = applyPaymentMethod(ctx, intent, p);
     set('payment_method', withPm.payment_method);
     set('status', 'requires_confirmation');
@@ -247,36 +159,6 @@ export const updatePaymentIntent: Handler = (ctx, { id }) => {
   set('payment_method_options', applied.intent.payment_method_options);
   ctx.store.update(intent, applied.internal);
   return { status: 200, body: intent };
-};
-
-export const confirmPaymentIntent: Handler = (ctx, { id }) => {
-  const p = ctx.params;
-  allowOnly(p, CONFIRM_PARAMS);
-  let intent = ctx.store.get<Stripe.PaymentIntent>(id, 'payment_intent', { param: 'intent' });
-  checkClientSecret(ctx, intent);
-  if (intent.status === 'succeeded') {
-    throw unexpectedState('You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.');
-  }
-  if (intent.status === 'canceled' || intent.status === 'processing' || intent.status === 'requires_capture') {
-    throw unexpectedState(
-      `You cannot confirm this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_payment_method, requires_action.`,
-    );
-  }
-  intent = applyPaymentMethod(ctx, intent, p);
-  const receiptEmail = optionalString(p, 'receipt_email');
-  if (receiptEmail !== undefined) intent = { ...intent, receipt_email: receiptEmail || null };
-  const applied = applyFutureUsageAndOptions(ctx, intent, intentInternal(ctx, intent.id), p);
-  const options = confirmOptions(p, applied.internal.moto === true);
-  ctx.store.update(applied.intent, applied.internal);
-  try {
-    return { status: 200, body: visible(ctx, confirm(ctx, applied.intent, options)) };
-  } catch (error) {
-    // A decline carries the intent inside the error: the publishable key sees the same subset there.
-    if (error instanceof ApiError && error.body.payment_intent && ctx.keyKind === 'publishable') {
-      throw new ApiError(error.status, { ...error.body, payment_intent: publishableView(error.body.payment_intent) as Stripe.PaymentIntent }, error.headers);
-    }
-    throw error;
-  }
 };
 
 const CANCELLATION_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
@@ -311,6 +193,6 @@ export const cancelPaymentIntent: Handler = (ctx, { id }) => {
 
 export const listPaymentIntents: Handler = (ctx) => {
   const q = listParams(ctx.params, ['customer']);
-  const page = ctx.store.list<Stripe.PaymentIntent>('payment_intent', q);
+  const page = ctx.store.list<Stripe.PaymentIntent>('payment_intent', { ...q, where: { customer: optionalString(ctx.params, 'customer') } });
   return { status: 200, body: listBody('/v1/payment_intents', page) };
 };

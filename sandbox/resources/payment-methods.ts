@@ -4,7 +4,7 @@ import { cvcLength, detectBrand, displayBrand, fingerprint, luhnValid, validLeng
 import type { Handler, RequestContext } from '../context.ts';
 import { ApiError, docUrl, invalidRequest, missingParam, noSuch } from '../errors.ts';
 import { newId, nowSeconds } from '../ids.ts';
-import { allowOnly, applyMetadata, optionalObject, optionalString, type Params, requiredString } from '../params.ts';
+import { allowOnly, applyMetadata, optionalObject, optionalString, type Params } from '../params.ts';
 import { type TestCard, testCardByNumber, testCardByPaymentMethodId } from '../test-cards.ts';
 
 /** Sandbox-private facts about a PaymentMethod; never the card number or CVC. */
@@ -14,17 +14,21 @@ export interface PaymentMethodInternal {
   cvcProvided: boolean;
   /** Set up for off-session use (a SetupIntent or a payment with setup_future_usage=off_session succeeded). */
   offSessionSetUp?: boolean;
+  /** The intent that spent it while it was attached to no Customer; no other intent may use it. */
+  consumedBy?: string;
+  /** Detached from a Customer: never usable again. */
+  detached?: boolean;
 }
 
 function cardError(code: string, message: string, param: string): ApiError {
   return new ApiError(402, { type: 'card_error', code, doc_url: docUrl(code), message, param });
 }
 
-function parseExpiry(card: Params): { month: number; year: number } {
+function parseExpiry(card: Params, pn: ParamName): { month: number; year: number } {
   const rawMonth = card.exp_month;
   const rawYear = card.exp_year;
-  if (rawMonth === undefined || rawMonth === '') throw missingParam('card[exp_month]');
-  if (rawYear === undefined || rawYear === '') throw missingParam('card[exp_year]');
+  if (rawMonth === undefined || rawMonth === '') throw missingParam(pn('card', 'exp_month'));
+  if (rawYear === undefined || rawYear === '') throw missingParam(pn('card', 'exp_year'));
   const month = typeof rawMonth === 'string' && /^\d{1,2}$/.test(rawMonth) ? Number(rawMonth) : NaN;
   if (!(month >= 1 && month <= 12)) throw cardError('invalid_expiry_month', "Your card's expiration month is invalid.", 'exp_month');
   let year = typeof rawYear === 'string' && /^(\d{2}|\d{4})$/.test(rawYear) ? Number(rawYear) : NaN;
@@ -40,28 +44,35 @@ function parseExpiry(card: Params): { month: number; year: number } {
   return { month, year };
 }
 
-function billingDetails(params: Params): Stripe.PaymentMethod.BillingDetails {
+/** Names a nested parameter as Stripe reports it, under `prefix` when the card came in `payment_method_data`. */
+type ParamName = (...path: string[]) => string;
+
+function paramNamer(prefix: string): ParamName {
+  return (...path) =>
+    prefix
+      ? `${prefix}${path.map((s) => `[${s}]`).join('')}`
+      : `${path[0]}${path
+          .slice(1)
+          .map((s) => `[${s}]`)
+          .join('')}`;
+}
+
+function billingDetails(params: Params, pn: ParamName): Stripe.PaymentMethod.BillingDetails {
   const raw = optionalObject(params, 'billing_details') ?? {};
-  allowOnly(raw, ['name', 'email', 'phone', 'address', 'tax_id'], 'billing_details');
+  allowOnly(raw, ['name', 'email', 'phone', 'address', 'tax_id'], pn('billing_details'));
   const address = optionalObject(raw, 'address') ?? {};
-  allowOnly(address, ['line1', 'line2', 'city', 'state', 'postal_code', 'country'], 'billing_details[address]');
+  allowOnly(address, ['line1', 'line2', 'city', 'state', 'postal_code', 'country'], pn('billing_details', 'address'));
   const s = (p: Params, k: string, param: string) => {
     const v = optionalString(p, k, param);
     return v === undefined || v === '' ? null : v;
   };
+  const a = (k: string) => s(address, k, pn('billing_details', 'address', k));
   return {
-    address: {
-      city: s(address, 'city', 'billing_details[address][city]'),
-      country: s(address, 'country', 'billing_details[address][country]'),
-      line1: s(address, 'line1', 'billing_details[address][line1]'),
-      line2: s(address, 'line2', 'billing_details[address][line2]'),
-      postal_code: s(address, 'postal_code', 'billing_details[address][postal_code]'),
-      state: s(address, 'state', 'billing_details[address][state]'),
-    },
-    email: s(raw, 'email', 'billing_details[email]'),
-    name: s(raw, 'name', 'billing_details[name]'),
-    phone: s(raw, 'phone', 'billing_details[phone]'),
-    tax_id: s(raw, 'tax_id', 'billing_details[tax_id]'),
+    address: { city: a('city'), country: a('country'), line1: a('line1'), line2: a('line2'), postal_code: a('postal_code'), state: a('state') },
+    email: s(raw, 'email', pn('billing_details', 'email')),
+    name: s(raw, 'name', pn('billing_details', 'name')),
+    phone: s(raw, 'phone', pn('billing_details', 'phone')),
+    tax_id: s(raw, 'tax_id', pn('billing_details', 'tax_id')),
   };
 }
 
@@ -110,28 +121,33 @@ function buildPaymentMethod(opts: {
   };
 }
 
-export const createPaymentMethod: Handler = (ctx) => {
-  const p = ctx.params;
-  allowOnly(p, ['type', 'card', 'billing_details', 'metadata', 'expand', 'allow_redisplay']);
-  const type = requiredString(p, 'type');
+/**
+ * A card PaymentMethod from `type`, `card`, `billing_details` and `metadata`: the body of
+ * POST /v1/payment_methods, or `payment_method_data` on a PaymentIntent (then `prefix` names its params).
+ */
+export function insertCardPaymentMethod(ctx: RequestContext, p: Params, prefix = ''): Stripe.PaymentMethod {
+  const pn = paramNamer(prefix);
+  allowOnly(p, ['type', 'card', 'billing_details', 'metadata', 'allow_redisplay', ...(prefix ? [] : ['expand'])], prefix);
+  const type = optionalString(p, 'type', pn('type'));
+  if (!type) throw missingParam(pn('type'));
   if (type !== 'card') {
     throw invalidRequest(`The sandbox supports only PaymentMethods of type \`card\`, not \`${type}\`.`, {
-      param: 'type',
+      param: pn('type'),
       code: 'parameter_invalid_string',
     });
   }
   const card = optionalObject(p, 'card');
-  if (!card) throw missingParam('card');
-  allowOnly(card, ['number', 'exp_month', 'exp_year', 'cvc', 'networks'], 'card');
-  const rawNumber = optionalString(card, 'number', 'card[number]');
-  if (rawNumber === undefined || rawNumber === '') throw missingParam('card[number]');
+  if (!card) throw missingParam(pn('card'));
+  allowOnly(card, ['number', 'exp_month', 'exp_year', 'cvc', 'networks'], pn('card'));
+  const rawNumber = optionalString(card, 'number', pn('card', 'number'));
+  if (rawNumber === undefined || rawNumber === '') throw missingParam(pn('card', 'number'));
   const number = rawNumber.replace(/[\s-]/g, '');
   const brand = detectBrand(number);
   if (!/^\d+$/.test(number) || !validLengths(brand).includes(number.length) || !luhnValid(number)) {
     throw cardError('incorrect_number', 'Your card number is incorrect.', 'number');
   }
-  const { month, year } = parseExpiry(card);
-  const cvc = optionalString(card, 'cvc', 'card[cvc]');
+  const { month, year } = parseExpiry(card, pn);
+  const cvc = optionalString(card, 'cvc', pn('card', 'cvc'));
   if (cvc !== undefined && cvc !== '' && !new RegExp(`^\\d{${cvcLength(brand)}}$`).test(cvc)) {
     throw cardError('invalid_cvc', "Your card's security code is invalid.", 'cvc');
   }
@@ -141,14 +157,16 @@ export const createPaymentMethod: Handler = (ctx) => {
     expMonth: month,
     expYear: year,
     cvcProvided: cvc !== undefined && cvc !== '',
-    billing: billingDetails(p),
+    billing: billingDetails(p, pn),
     metadata: applyMetadata({}, p),
     test,
   });
   const internal: PaymentMethodInternal = { testCard: test?.number ?? null, cvcProvided: cvc !== undefined && cvc !== '' };
   ctx.store.insert(pm, internal);
-  return { status: 200, body: pm };
-};
+  return pm;
+}
+
+export const createPaymentMethod: Handler = (ctx) => ({ status: 200, body: insertCardPaymentMethod(ctx, ctx.params) });
 
 /**
  * A stored PaymentMethod, or a fresh one for Stripe's test ids (`pm_card_visa` …):

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { Handler } from '../context.ts';
 import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
-import { allowOnly, applyMetadata, listParams, optionalBoolean, optionalString, optionalStringArray, type Params,requiredString } from '../params.ts';
+import { allowOnly, applyMetadata, listParams, optionalBoolean, optionalString, optionalStringArray, type Params, requiredString } from '../params.ts';
 import { API_VERSION, unsupportedVersion } from '../version.ts';
 import { listBody } from './lists.ts';
 

@@ -44,9 +44,9 @@ describe('API keys', () => {
   it('rejects unknown parameters and unknown URLs like Stripe', async () => {
     const err = await stripeError(t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', colour: 'blue' } as never));
     expect(err.raw).toMatchObject({ code: 'parameter_unknown', param: 'colour' });
-    const url = await rawApi(t.sandbox, 'GET', '/v1/customers');
+    const url = await rawApi(t.sandbox, 'GET', '/v1/subscriptions');
     expect(url.status).toBe(404);
-    expect(url.json.error.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/customers\)/);
+    expect(url.json.error.message).toMatch(/^Unrecognized request URL \(GET: \/v1\/subscriptions\)/);
   });
 });
 

@@ -245,15 +245,18 @@ describe('error_on_requires_action keeps failing as before', () => {
 });
 
 describe('off-session payments', () => {
-  const offSession = (pm: string) => t.stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method: pm, confirm: true, off_session: true });
+  const offSession = (pm: string, customer?: string) =>
+    t.stripe.paymentIntents.create({ amount: 3000, currency: 'eur', payment_method: pm, confirm: true, off_session: true, ...(customer ? { customer } : {}) });
 
-  /** On-session with setup_future_usage=off_session, authenticated: the card is then set up. */
-  async function setUp(number: string): Promise<string> {
-    const pi = await startPayment(number, { setup_future_usage: 'off_session' });
+  /** On-session with a Customer and setup_future_usage=off_session, authenticated: the card is saved and set up. */
+  async function setUp(number: string): Promise<{ pm: string; customer: string }> {
+    const customer = (await t.stripe.customers.create({ email: 'saved@example.com' })).id;
+    const pi = await startPayment(number, { setup_future_usage: 'off_session', customer });
     expect(pi.setup_future_usage).toBe('off_session');
     const pm = pi.payment_method as string;
     await answerChallenge(pi, 'succeed');
-    return pm;
+    expect((await t.stripe.paymentMethods.retrieve(pm)).customer).toBe(customer);
+    return { pm, customer };
   }
 
   it.each(AUTH_CARDS.filter((n) => n !== '4000003800000446'))('%s, not set up: soft-declined with authentication_required', async (number) => {
@@ -274,15 +277,15 @@ describe('off-session payments', () => {
   });
 
   it('4000002500003155, once set up, goes through off-session (but on-session still authenticates)', async () => {
-    const pm = await setUp('4000002500003155');
-    expect((await offSession(pm)).status).toBe('succeeded');
-    const onSession = await t.stripe.paymentIntents.create({ amount: 100, currency: 'eur', payment_method: pm, confirm: true });
+    const { pm, customer } = await setUp('4000002500003155');
+    expect((await offSession(pm, customer)).status).toBe('succeeded');
+    const onSession = await t.stripe.paymentIntents.create({ amount: 100, currency: 'eur', payment_method: pm, customer, confirm: true });
     expect(onSession.status).toBe('requires_action');
   });
 
   it('4000002760003184 still needs authentication off-session, set up or not', async () => {
-    const pm = await setUp('4000002760003184');
-    expect((await stripeError(offSession(pm))).raw.code).toBe('authentication_required');
+    const { pm, customer } = await setUp('4000002760003184');
+    expect((await stripeError(offSession(pm, customer))).raw.code).toBe('authentication_required');
   });
 
   it('4000008260003178: its declined payment does not set it up, so off-session it still needs authentication', async () => {
@@ -290,6 +293,14 @@ describe('off-session payments', () => {
     const { intent } = await answerChallenge(first, 'succeed');
     const pm = (intent.last_payment_error?.payment_method as Stripe.PaymentMethod).id;
     expect((await stripeError(offSession(pm))).raw.code).toBe('authentication_required');
+  });
+
+  it('a card spent on a payment without a Customer cannot pay again, as on Stripe', async () => {
+    const pm = (await card('4000003800000446')).id;
+    expect((await offSession(pm)).status).toBe('succeeded');
+    const err = await stripeError(offSession(pm));
+    expect(err.raw).toMatchObject({ type: 'invalid_request_error', param: 'payment_method' });
+    expect(err.message).toMatch(/^The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment/);
   });
 });
 
