@@ -6,13 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-import type Stripe from 'stripe';
-
 import { ApiError } from './errors.ts';
 import { readBody } from './http-body.ts';
 import { internalContext } from './internal-context.ts';
 import { formatAmount } from './money.ts';
-import { type Challenge, challengeIsAutomatic, completeAuthentication, pendingChallengeId } from './resources/authentication.ts';
+import { type AnyIntent, type Challenge, challengeIsAutomatic, pendingChallengeId } from './resources/authentication.ts';
+import { findIntent, settleChallenge } from './resources/challenge-outcome.ts';
 import type { SandboxState } from './state.ts';
 
 export const CHALLENGE_PATH = /^\/redirect\/authenticate\/(src_[A-Za-z0-9]+)$/;
@@ -53,8 +52,11 @@ function donePage(res: ServerResponse, challengeId: string, hostOrigin: string |
   page(res, 200, '3D Secure 2 Test Page', `<h1>3D Secure 2 Test Page</h1><p role="status">${escapeHtml(message)}</p>${notify}`);
 }
 
-function challengeForm(intent: Stripe.PaymentIntent, automatic: boolean): string {
-  const amount = formatAmount(intent.amount, intent.currency);
+function challengeForm(intent: AnyIntent, automatic: boolean): string {
+  const what =
+    intent.object === 'payment_intent'
+      ? `the payment of <strong>${escapeHtml(formatAmount(intent.amount, intent.currency))}</strong>`
+      : 'this card for future payments';
   // The host page's origin travels in the fragment (never sent to a server) and comes back in the form.
   const readOrigin = `<script>var m=/[#&]origin=([^&]+)/.exec(location.hash);if(m){document.getElementById('host_origin').value=decodeURIComponent(m[1]);}</script>`;
   if (automatic) {
@@ -64,17 +66,17 @@ function challengeForm(intent: Stripe.PaymentIntent, automatic: boolean): string
 ${readOrigin}<script>document.getElementById('challenge').submit();</script>`;
   }
   return `<h1>3D Secure 2 Test Page</h1>
-<p>The Keyed sandbox stands in for the card issuer. Authenticate the payment of <strong>${escapeHtml(amount)}</strong>?</p>
+<p>The Keyed sandbox stands in for the card issuer. Authenticate ${what}?</p>
 <p class="muted">Test mode: no real bank is contacted and no money moves.</p>
 <form method="post"><input type="hidden" name="host_origin" id="host_origin">
 <div class="buttons"><button class="complete" id="test-source-authorize-3ds" type="submit" name="outcome" value="succeed">Complete</button>
 <button id="test-source-fail-3ds" type="submit" name="outcome" value="fail">Fail</button></div></form>${readOrigin}`;
 }
 
-function returnTarget(intent: Stripe.PaymentIntent, returnUrl: string): string {
+function returnTarget(intent: AnyIntent, returnUrl: string): string {
   const target = new URL(returnUrl);
-  target.searchParams.set('payment_intent', intent.id);
-  if (intent.client_secret) target.searchParams.set('payment_intent_client_secret', intent.client_secret);
+  target.searchParams.set(intent.object, intent.id);
+  if (intent.client_secret) target.searchParams.set(`${intent.object}_client_secret`, intent.client_secret);
   target.searchParams.set('redirect_status', intent.status === 'succeeded' ? 'succeeded' : 'failed');
   return target.toString();
 }
@@ -86,7 +88,7 @@ export async function handleChallengePage(state: SandboxState, req: IncomingMess
     return page(res, 404, 'Not found', '<h1>Not found</h1><p>This authentication link is not valid.</p>');
   }
   const method = (req.method ?? 'GET').toUpperCase();
-  const intent = state.store.find<Stripe.PaymentIntent>(challenge.payment_intent, 'payment_intent');
+  const intent = findIntent(internalContext(state), challenge.payment_intent);
   const pending = intent !== undefined && pendingChallengeId(intent) === challenge.id;
 
   if (method === 'GET') {
@@ -106,9 +108,9 @@ export async function handleChallengePage(state: SandboxState, req: IncomingMess
 
   const returnUrl = intent.next_action?.redirect_to_url?.return_url ?? null;
   const ctx = internalContext(state);
-  let settled: Stripe.PaymentIntent;
+  let settled: AnyIntent;
   try {
-    settled = state.store.transaction(() => completeAuthentication(ctx, intent.id, outcome));
+    settled = state.store.transaction(() => settleChallenge(ctx, intent.id, outcome));
   } catch (error) {
     if (error instanceof ApiError) return donePage(res, challenge.id, hostOrigin, error.body.message);
     throw error;

@@ -13,7 +13,8 @@ import { type HistoricalPayment, importHistoricalPayments, invalidHistoricalPaym
 import { readBody } from './http-body.ts';
 import { internalContext } from './internal-context.ts';
 import { isRecord } from './params.ts';
-import { type Challenge, challengeUrl, completeAuthentication, pendingChallengeId } from './resources/authentication.ts';
+import { type AnyIntent, type Challenge, challengeUrl, pendingChallengeId } from './resources/authentication.ts';
+import { findIntent, settleChallenge } from './resources/challenge-outcome.ts';
 import { openDispute } from './resources/disputes.ts';
 import type { SandboxState } from './state.ts';
 
@@ -154,10 +155,10 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
   }
 
   // The 3D Secure challenge of a requires_action intent: GET opens Stripe's-style test page, POST settles it.
-  const challenge = /^\/__sandbox\/authenticate\/(pi_[A-Za-z0-9]+)$/.exec(path);
+  const challenge = /^\/__sandbox\/authenticate\/((?:pi|seti)_[A-Za-z0-9]+)$/.exec(path);
   if (challenge && (method === 'GET' || method === 'POST')) {
-    const intent = state.store.find<Stripe.PaymentIntent>(challenge[1], 'payment_intent');
-    if (!intent) return bad(res, 'No such payment_intent.', 404);
+    const intent = findIntent(internalContext(state), challenge[1]);
+    if (!intent) return bad(res, 'No such intent.', 404);
     const pendingId = pendingChallengeId(intent);
     if (!pendingId) return bad(res, `This PaymentIntent has a status of ${intent.status}; there is no authentication to complete.`, 409);
     if (method === 'GET') {
@@ -170,9 +171,9 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
     const outcome = body.outcome ?? 'succeed';
     if (outcome !== 'succeed' && outcome !== 'fail') return bad(res, '`outcome` must be succeed or fail.');
     const ctx = internalContext(state);
-    let settled: Stripe.PaymentIntent;
+    let settled: AnyIntent;
     try {
-      settled = state.store.transaction(() => completeAuthentication(ctx, challenge[1], outcome));
+      settled = state.store.transaction(() => settleChallenge(ctx, challenge[1], outcome));
     } catch (error) {
       if (error instanceof ApiError) return json(res, error.status, { error: error.body });
       throw error;

@@ -16,6 +16,7 @@ import {
 } from './resources/payment-method-customers.ts';
 import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
 import { cancelRefund, createRefund, listRefunds, retrieveRefund, updateRefund } from './resources/refunds.ts';
+import { cancelSetupIntent, confirmSetupIntent, createSetupIntent, listSetupIntents, retrieveSetupIntent } from './resources/setup-intents.ts';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -60,6 +61,11 @@ const ROUTES: Route[] = [
   route('POST', '/v1/payment_intents/:id', updatePaymentIntent),
   route('POST', '/v1/payment_intents/:id/confirm', confirmPaymentIntent, true),
   route('POST', '/v1/payment_intents/:id/cancel', cancelPaymentIntent),
+  route('POST', '/v1/setup_intents', createSetupIntent),
+  route('GET', '/v1/setup_intents', listSetupIntents),
+  route('GET', '/v1/setup_intents/:id', retrieveSetupIntent, true),
+  route('POST', '/v1/setup_intents/:id/confirm', confirmSetupIntent, true),
+  route('POST', '/v1/setup_intents/:id/cancel', cancelSetupIntent),
   route('GET', '/v1/charges', listCharges),
   route('GET', '/v1/charges/:id', retrieveCharge),
   route('POST', '/v1/charges/:id', updateCharge),

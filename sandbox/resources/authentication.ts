@@ -26,19 +26,22 @@ const AUTHENTICATION_REQUIRED_DOC_URL = 'https://docs.stripe.com/error-codes#aut
 const AUTHENTICATION_FAILED_MESSAGE =
   'The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again.';
 
-/** One authentication the customer is asked to complete. Never served by /v1. */
+/** One authentication the customer is asked to complete, for a PaymentIntent or a SetupIntent. Never served by /v1. */
 export interface Challenge extends StoredObject {
   object: 'sandbox.three_d_secure_challenge';
+  /** The intent's id: `pi_…`, or `seti_…` for a SetupIntent. */
   payment_intent: string;
   client_secret: string;
 }
+
+export type AnyIntent = Stripe.PaymentIntent | Stripe.SetupIntent;
 
 export function challengeUrl(baseUrl: string, challenge: Pick<Challenge, 'id' | 'client_secret'>): string {
   return `${baseUrl}/redirect/authenticate/${challenge.id}?client_secret=${challenge.client_secret}`;
 }
 
 /** The challenge a `requires_action` intent waits on, read from its next action. */
-export function pendingChallengeId(intent: Stripe.PaymentIntent): string | undefined {
+export function pendingChallengeId(intent: AnyIntent): string | undefined {
   if (intent.status !== 'requires_action') return undefined;
   const sdk = intent.next_action?.use_stripe_sdk as { source?: unknown } | undefined;
   if (typeof sdk?.source === 'string') return sdk.source;
@@ -76,7 +79,7 @@ export function authenticationNotHandled(ctx: RequestContext, intent: Stripe.Pay
 }
 
 /** The intent waits for the customer: Stripe.js runs the challenge (`use_stripe_sdk`), or a redirect does. */
-export function requireAuthentication(ctx: RequestContext, intent: Stripe.PaymentIntent, returnUrl?: string): Stripe.PaymentIntent {
+export function requireAuthentication<T extends AnyIntent>(ctx: RequestContext, intent: T, returnUrl?: string): T {
   const challenge: Challenge = {
     id: newId('src'),
     object: 'sandbox.three_d_secure_challenge',
@@ -89,13 +92,24 @@ export function requireAuthentication(ctx: RequestContext, intent: Stripe.Paymen
   const nextAction: Stripe.PaymentIntent.NextAction = returnUrl
     ? { type: 'redirect_to_url', redirect_to_url: { url, return_url: returnUrl } }
     : { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: challenge.id } };
+  if (intent.object === 'setup_intent') {
+    const waiting: Stripe.SetupIntent = {
+      ...intent,
+      status: 'requires_action',
+      next_action: nextAction as Stripe.SetupIntent.NextAction,
+      last_setup_error: null,
+    };
+    ctx.store.update(waiting);
+    recordEvent(ctx, 'setup_intent.requires_action', waiting);
+    return waiting as T;
+  }
   const waiting: Stripe.PaymentIntent = { ...intent, status: 'requires_action', next_action: nextAction, last_payment_error: null };
   ctx.store.update(waiting);
   recordEvent(ctx, 'payment_intent.requires_action', waiting);
-  return waiting;
+  return waiting as T;
 }
 
-function threeDSecure(pm: Stripe.PaymentMethod, auth: Authentication | undefined): ThreeDSecureDetails {
+export function threeDSecure(pm: Stripe.PaymentMethod, auth: Authentication | undefined): ThreeDSecureDetails {
   if (auth?.lookupError) {
     return {
       authentication_flow: null,
@@ -167,7 +181,7 @@ export function completeAuthentication(ctx: RequestContext, intentId: string, ou
 }
 
 /** Whether the challenge page should skip the buttons: the issuer decides without the customer. */
-export function challengeIsAutomatic(ctx: RequestContext, intent: Stripe.PaymentIntent): boolean {
+export function challengeIsAutomatic(ctx: RequestContext, intent: AnyIntent): boolean {
   if (typeof intent.payment_method !== 'string') return false;
   const behavior = testCardByNumber(paymentMethodInternal(ctx, intent.payment_method).testCard ?? '')?.behavior;
   return behavior?.kind === 'authenticate' && Boolean(behavior.lookupError || behavior.frictionless);

@@ -36,12 +36,6 @@ export function checkUsable(
       param: use.param,
     });
   }
-  if (!pm.customer && use.customer && use.kind === 'SetupIntent') {
-    throw invalidRequest(
-      `The payment method supplied (${pm.id}) does not belong to a Customer, but you supplied Customer ${use.customer}. Please attach the payment method to this Customer before using it with a SetupIntent.`,
-      { param: use.param },
-    );
-  }
 }
 
 /** After a payment: an unattached PaymentMethod is spent on this intent. */
