@@ -14,6 +14,7 @@ import { readBody } from './http-body.ts';
 import { internalContext } from './internal-context.ts';
 import { isRecord } from './params.ts';
 import { type AnyIntent, type Challenge, challengeUrl, pendingChallengeId } from './resources/authentication.ts';
+import { expireLapsedAuthorizations } from './resources/capture.ts';
 import { findIntent, settleChallenge } from './resources/challenge-outcome.ts';
 import { openDispute } from './resources/disputes.ts';
 import type { SandboxState } from './state.ts';
@@ -141,6 +142,23 @@ export async function handleControl(state: SandboxState, req: IncomingMessage, r
       if (error instanceof ApiError) return json(res, error.status, { error: error.body });
       throw error;
     }
+  }
+
+  // Test helper: an authorization lapses now, as it would 7 days after it was made.
+  if (path === '/__sandbox/authorizations/expire' && method === 'POST') {
+    const id = body.payment_intent;
+    if (typeof id !== 'string') return bad(res, '`payment_intent` (a pi_… id) is required.');
+    const intent = state.store.find<Stripe.PaymentIntent>(id, 'payment_intent');
+    if (!intent) return bad(res, 'No such payment_intent.', 404);
+    if (intent.status !== 'requires_capture')
+      return bad(res, `This PaymentIntent has a status of ${intent.status}; only an uncaptured authorization can expire.`, 409);
+    const ctx = internalContext(state);
+    state.store.transaction(() => {
+      state.store.setCaptureDeadline(id, 0);
+      expireLapsedAuthorizations(ctx);
+    });
+    state.webhooks.enqueue(ctx.events);
+    return json(res, 200, state.store.find<Stripe.PaymentIntent>(id, 'payment_intent'));
   }
 
   // An app's demo history: succeeded payments (and their refunds) under the app's ids, no events. Batches of ≤ 1 MB.

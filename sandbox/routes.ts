@@ -1,5 +1,6 @@
 /** The Stripe API surface the sandbox emulates. */
 import type { Handler } from './context.ts';
+import { capturePaymentIntent } from './resources/capture.ts';
 import { listCharges, retrieveCharge, updateCharge } from './resources/charges.ts';
 import { createCustomer, deleteCustomer, listCustomers, retrieveCustomer, updateCustomer } from './resources/customers.ts';
 import { listDisputes, retrieveDispute } from './resources/disputes.ts';
@@ -61,6 +62,7 @@ const ROUTES: Route[] = [
   route('POST', '/v1/payment_intents/:id', updatePaymentIntent),
   route('POST', '/v1/payment_intents/:id/confirm', confirmPaymentIntent, true),
   route('POST', '/v1/payment_intents/:id/cancel', cancelPaymentIntent),
+  route('POST', '/v1/payment_intents/:id/capture', capturePaymentIntent),
   route('POST', '/v1/setup_intents', createSetupIntent),
   route('GET', '/v1/setup_intents', listSetupIntents),
   route('GET', '/v1/setup_intents/:id', retrieveSetupIntent, true),

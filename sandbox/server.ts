@@ -15,8 +15,10 @@ import { ApiError, invalidRequest } from './errors.ts';
 import { applyExpand } from './expand.ts';
 import { readBody } from './http-body.ts';
 import { requestFingerprint, type Reservation } from './idempotency.ts';
-import { newRequestId } from './ids.ts';
+import { newRequestId, nowSeconds } from './ids.ts';
+import { internalContext } from './internal-context.ts';
 import { isRecord, optionalStringArray, type Params } from './params.ts';
+import { expireLapsedAuthorizations } from './resources/capture.ts';
 import { matchRoute } from './routes.ts';
 import type { SandboxState } from './state.ts';
 import { serveStripeJs } from './stripe-js/serve.ts';
@@ -189,6 +191,7 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
       res.socket?.destroy();
       return;
     }
+    sweepLapsedAuthorizations(state);
     const result = runHandler(state, ctx, handlerEntry.route.handler, handlerEntry.params);
     const text = JSON.stringify(result.body, null, 2);
     // Stripe saves the outcome of a request that ran (including card declines), not of one
@@ -208,6 +211,14 @@ async function handleApi(state: SandboxState, req: IncomingMessage, res: ServerR
     held?.release();
     throw error;
   }
+}
+
+/** Authorizations past their 7 days are canceled before any request can see them (one indexed lookup). */
+function sweepLapsedAuthorizations(state: SandboxState): void {
+  if (state.store.dueCaptureDeadlines(nowSeconds()).length === 0) return;
+  const ctx = internalContext(state);
+  state.store.transaction(() => expireLapsedAuthorizations(ctx));
+  state.webhooks.enqueue(ctx.events);
 }
 
 /** One transaction per request; a 402 (decline) commits, like Stripe, other errors roll back. */

@@ -51,6 +51,11 @@ CREATE TABLE IF NOT EXISTS objects (
   internal TEXT
 );
 CREATE INDEX IF NOT EXISTS objects_type_seq ON objects (type, seq);
+CREATE TABLE IF NOT EXISTS capture_deadlines (
+  intent TEXT PRIMARY KEY,
+  capture_before INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS capture_deadlines_due ON capture_deadlines (capture_before);
 CREATE TABLE IF NOT EXISTS idempotency_keys (
   scope TEXT NOT NULL,
   key TEXT NOT NULL,
@@ -185,7 +190,20 @@ export class Store {
     this.db.prepare('DELETE FROM idempotency_keys WHERE created < ?').run(olderThanSeconds);
   }
 
+  /** Uncaptured authorizations and when they lapse (indexed, so the per-request sweep costs one lookup). */
+  setCaptureDeadline(intent: string, captureBefore: number | null): void {
+    if (captureBefore === null) this.db.prepare('DELETE FROM capture_deadlines WHERE intent = ?').run(intent);
+    else this.db.prepare('INSERT OR REPLACE INTO capture_deadlines (intent, capture_before) VALUES (?, ?)').run(intent, captureBefore);
+  }
+
+  dueCaptureDeadlines(now: number): string[] {
+    const rows = this.db.prepare('SELECT intent FROM capture_deadlines WHERE capture_before <= ? ORDER BY capture_before LIMIT 100').all(now) as {
+      intent: string;
+    }[];
+    return rows.map((r) => r.intent);
+  }
+
   reset(): void {
-    this.db.exec('DELETE FROM objects; DELETE FROM idempotency_keys;');
+    this.db.exec('DELETE FROM objects; DELETE FROM idempotency_keys; DELETE FROM capture_deadlines;');
   }
 }

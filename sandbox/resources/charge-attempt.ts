@@ -8,7 +8,7 @@ import type { Decline } from '../cards.ts';
 import type { RequestContext } from '../context.ts';
 import { ApiError, docUrl } from '../errors.ts';
 import type { TestCard } from '../test-cards.ts';
-import { buildCharge, type ChargeResult } from './charges.ts';
+import { AUTHORIZATION_LIFETIME_SECONDS, buildCharge, type ChargeResult } from './charges.ts';
 import { openDispute } from './disputes.ts';
 import { recordEvent } from './events.ts';
 import { attachPaymentMethod, consumePaymentMethod } from './payment-method-customers.ts';
@@ -79,6 +79,24 @@ export function attemptCharge(ctx: RequestContext, intent: Stripe.PaymentIntent,
   if (input.decline) {
     recordEvent(ctx, 'charge.failed', charge);
     throw declineIntent(ctx, intent, pm, input.decline, charge.id);
+  }
+
+  if (intent.capture_method === 'manual') {
+    // Authorized only: the money is held until captured, for at most AUTHORIZATION_LIFETIME_SECONDS.
+    const authorized: Stripe.PaymentIntent = {
+      ...intent,
+      status: 'requires_capture',
+      amount_capturable: intent.amount,
+      latest_charge: charge.id,
+      last_payment_error: null,
+      next_action: null,
+    };
+    ctx.store.update(authorized);
+    ctx.store.setCaptureDeadline(intent.id, charge.created + AUTHORIZATION_LIFETIME_SECONDS);
+    afterSuccessfulPayment(ctx, intent, pm);
+    recordEvent(ctx, 'charge.succeeded', charge);
+    recordEvent(ctx, 'payment_intent.amount_capturable_updated', authorized, { amount_capturable: 0 });
+    return authorized;
   }
 
   const succeeded: Stripe.PaymentIntent = {

@@ -24,6 +24,9 @@ export interface ChargeResult {
   moto?: boolean;
 }
 
+/** Card authorizations lapse after 7 days unless captured (Stripe's default for online card payments). */
+export const AUTHORIZATION_LIFETIME_SECONDS = 7 * 24 * 60 * 60;
+
 /** Verification results a charge reports, given what was provided and the test card's script. */
 export function checkResults(ctx: RequestContext, pm: Stripe.PaymentMethod, test: TestCard | undefined): Checks {
   const internal = paymentMethodInternal(ctx, pm.id);
@@ -44,22 +47,24 @@ export function buildCharge(
   given: { id?: string; created?: number } = {},
 ): Stripe.Charge {
   const succeeded = !result.decline;
+  const captured = succeeded && pi.capture_method !== 'manual';
   const card = pm.card!;
   const id = given.id ?? newId('ch');
+  const created = given.created ?? nowSeconds();
   return {
     id,
     object: 'charge',
     amount: pi.amount,
-    amount_captured: succeeded ? pi.amount : 0,
+    amount_captured: captured ? pi.amount : 0,
     amount_refunded: 0,
     application: null,
     application_fee: null,
     application_fee_amount: null,
-    balance_transaction: succeeded ? newId('txn') : null,
+    balance_transaction: captured ? newId('txn') : null,
     billing_details: pm.billing_details,
     calculated_statement_descriptor: 'KEYED SANDBOX',
-    captured: succeeded,
-    created: given.created ?? nowSeconds(),
+    captured,
+    created,
     currency: pi.currency,
     customer: typeof pi.customer === 'string' ? pi.customer : (pi.customer?.id ?? null),
     description: pi.description,
@@ -91,19 +96,26 @@ export function buildCharge(
         amount_authorized: succeeded ? pi.amount : null,
         authorization_code: succeeded ? randomToken(6).toUpperCase() : null,
         brand: card.brand,
+        ...(succeeded && !captured ? { capture_before: created + AUTHORIZATION_LIFETIME_SECONDS } : {}),
         checks: result.checks,
         country: card.country,
         electronic_commerce_indicator: null,
         exp_month: card.exp_month,
         exp_year: card.exp_year,
+        // The sandbox offers none of the authorization extensions; Stripe reports each as off.
+        extended_authorization: { status: 'disabled' },
         fingerprint: card.fingerprint ?? null,
         funding: card.funding,
+        incremental_authorization: { status: 'unavailable' },
         installments: null,
         last4: card.last4,
         mandate: null,
         ...(result.moto ? { moto: true } : {}),
+        multicapture: { status: 'unavailable' },
         network: card.brand,
+        network_token: { used: false },
         network_transaction_id: succeeded ? randomToken(15) : null,
+        overcapture: { maximum_amount_capturable: pi.amount, status: 'unavailable' },
         regulated_status: 'unregulated',
         three_d_secure: result.threeDSecure ?? null,
         transaction_link_id: null,

@@ -6,6 +6,7 @@ import { invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import { allowOnly, applyMetadata, isRecord, listParams, optionalBoolean, optionalString, requiredInteger, requiredString } from '../params.ts';
+import { releaseAuthorization } from './capture.ts';
 import { confirm } from './confirmation.ts';
 import { recordEvent } from './events.ts';
 import { listBody } from './lists.ts';
@@ -24,8 +25,8 @@ export const createPaymentIntent: Handler = (ctx) => {
   }
   validateAmount(amount, currency);
   const captureMethod = optionalString(p, 'capture_method') ?? 'automatic_async';
-  if (captureMethod !== 'automatic' && captureMethod !== 'automatic_async') {
-    throw invalidRequest('The sandbox supports only automatic capture (capture_method=automatic or automatic_async).', {
+  if (captureMethod !== 'automatic' && captureMethod !== 'automatic_async' && captureMethod !== 'manual') {
+    throw invalidRequest('Invalid capture_method: must be one of automatic, automatic_async or manual', {
       param: 'capture_method',
     });
   }
@@ -43,6 +44,7 @@ export const createPaymentIntent: Handler = (ctx) => {
     allowed_payment_method_types: allowedTypes(p) ?? null,
     amount,
     amount_capturable: 0,
+    amount_details: { tip: {} },
     amount_received: 0,
     application: null,
     application_fee_amount: null,
@@ -179,9 +181,11 @@ export const cancelPaymentIntent: Handler = (ctx, { id }) => {
       `You cannot cancel this PaymentIntent because it has a status of ${intent.status}. Only a PaymentIntent with one of the following statuses may be canceled: ${cancelable.join(', ')}.`,
     );
   }
+  if (intent.status === 'requires_capture') releaseAuthorization(ctx, intent, false);
   const canceled: Stripe.PaymentIntent = {
     ...intent,
     status: 'canceled',
+    amount_capturable: 0,
     canceled_at: nowSeconds(),
     cancellation_reason: (reason as Stripe.PaymentIntent.CancellationReason | undefined) ?? null,
     next_action: null,

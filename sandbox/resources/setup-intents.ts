@@ -5,7 +5,7 @@
  */
 import type Stripe from 'stripe';
 
-import { type Decline,DECLINES } from '../cards.ts';
+import { type Decline, DECLINES } from '../cards.ts';
 import type { Handler, RequestContext } from '../context.ts';
 import { ApiError, docUrl, invalidRequest } from '../errors.ts';
 import { newId, nowSeconds, randomToken } from '../ids.ts';
