@@ -17,6 +17,7 @@ import {
 } from './resources/payment-method-customers.ts';
 import { createPaymentMethod, retrievePaymentMethod } from './resources/payment-methods.ts';
 import { cancelRefund, createRefund, listRefunds, retrieveRefund, updateRefund } from './resources/refunds.ts';
+import { searchCharges, searchCustomers, searchPaymentIntents } from './resources/search-endpoints.ts';
 import { cancelSetupIntent, confirmSetupIntent, createSetupIntent, listSetupIntents, retrieveSetupIntent } from './resources/setup-intents.ts';
 import {
   createWebhookEndpoint,
@@ -34,7 +35,7 @@ export interface Route {
   publishable?: boolean;
 }
 
-const ID = '(?<id>[A-Za-z0-9_]+)';
+const ID = '(?<id>(?!search$)[A-Za-z0-9_]+)';
 const route = (method: Route['method'], path: string, handler: Handler, publishable = false): Route => ({
   method,
   pattern: new RegExp(`^${path.replace(':id', ID).replace(':pm', '(?<pm>[A-Za-z0-9_]+)')}$`),
@@ -43,6 +44,10 @@ const route = (method: Route['method'], path: string, handler: Handler, publisha
 });
 
 const ROUTES: Route[] = [
+  // Before the /:id routes, which would otherwise read `search` as an id.
+  route('GET', '/v1/charges/search', searchCharges),
+  route('GET', '/v1/payment_intents/search', searchPaymentIntents),
+  route('GET', '/v1/customers/search', searchCustomers),
   route('POST', '/v1/payment_methods', createPaymentMethod, true),
   route('GET', '/v1/payment_methods', listPaymentMethods),
   route('GET', '/v1/payment_methods/:id', retrievePaymentMethod),
