@@ -28,6 +28,8 @@ import {
 } from './resources/webhook-endpoints.ts';
 
 export interface Route {
+  /** As written in ROUTES, e.g. `/v1/payment_intents/:id/confirm`. */
+  path: string;
   method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
@@ -38,6 +40,7 @@ export interface Route {
 const ID = '(?<id>(?!search$)[A-Za-z0-9_]+)';
 const route = (method: Route['method'], path: string, handler: Handler, publishable = false): Route => ({
   method,
+  path,
   pattern: new RegExp(`^${path.replace(':id', ID).replace(':pm', '(?<pm>[A-Za-z0-9_]+)')}$`),
   handler,
   publishable,
@@ -91,6 +94,9 @@ const ROUTES: Route[] = [
   route('POST', '/v1/webhook_endpoints/:id', updateWebhookEndpoint),
   route('DELETE', '/v1/webhook_endpoints/:id', deleteWebhookEndpoint),
 ];
+
+/** Every method and path the sandbox answers (the contract suite checks it reached each). */
+export const ROUTE_LIST = ROUTES.map(({ method, path }) => ({ method, path }));
 
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | 'method_not_allowed' | undefined {
   let pathMatched = false;

@@ -109,7 +109,7 @@ export function requireAuthentication<T extends AnyIntent>(ctx: RequestContext, 
   return waiting as T;
 }
 
-export function threeDSecure(pm: Stripe.PaymentMethod, auth: Authentication | undefined): ThreeDSecureDetails {
+function threeDSecure(pm: Stripe.PaymentMethod, auth: Authentication | undefined): ThreeDSecureDetails {
   if (auth?.lookupError) {
     return {
       authentication_flow: null,

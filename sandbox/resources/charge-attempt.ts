@@ -57,7 +57,7 @@ function declineIntent(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: St
  * With a Customer and setup_future_usage, the card is saved to the Customer (and, for off_session, set up
  * for later off-session payments); without a Customer it is spent on this intent.
  */
-export function afterSuccessfulPayment(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): void {
+function afterSuccessfulPayment(ctx: RequestContext, intent: Stripe.PaymentIntent, pm: Stripe.PaymentMethod): void {
   const customer = typeof intent.customer === 'string' ? intent.customer : intent.customer?.id;
   if (customer && intent.setup_future_usage) {
     attachPaymentMethod(ctx, pm.id, customer);
