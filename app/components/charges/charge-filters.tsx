@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
 import { STATUS_LABEL_KEYS } from '~/components/status-badge';
+import { useLabels } from '~/components/use-labels';
 
 import { ATTEMPT_STATUSES } from '../../../db/schema';
 
@@ -38,6 +39,7 @@ export function ChargeFilters({
   staff: { id: number; name: string }[];
 }) {
   const { t } = useTranslation();
+  const labels = useLabels();
   const params = new URLSearchParams(filterParams);
   const value = (name: string) => params.get(name) ?? '';
   const fieldError = (name: FilterField) =>
@@ -87,7 +89,7 @@ export function ChargeFilters({
           <option value="">{t('charges.any')}</option>
           {DECLINE_CODE_CHOICES.map((code) => (
             <option key={code} value={code}>
-              {code === 'authentication_required' ? t('charges.authRequiredChoice') : code}
+              {code === 'authentication_required' ? t('charges.authRequiredChoice') : labels.declineCode(code)}
             </option>
           ))}
         </select>,
@@ -120,7 +122,7 @@ export function ChargeFilters({
           <option value="">{t('charges.any')}</option>
           {CARD_BRANDS.map((brand) => (
             <option key={brand} value={brand}>
-              {brand}
+              {labels.brand(brand)}
             </option>
           ))}
         </select>,
