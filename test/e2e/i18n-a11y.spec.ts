@@ -1,20 +1,8 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
-import { logIn } from './helpers';
+import { expectNoSeriousA11yViolations, logIn, switchLanguage } from './helpers';
 
-async function switchLanguage(page: Page, name: 'English' | 'Français') {
-  await page.getByRole('button', { name, exact: true }).click();
-  await expect(page.locator('html')).toHaveAttribute('lang', name === 'English' ? 'en' : 'fr-CA');
-}
 
-async function expectNoSeriousA11yViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label}: ${v.id} (${v.impact}) — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious).toEqual([]);
-}
 
 test('a user switches to French; the terminal and a decline message appear in French, with French money', async ({ page }) => {
   await logIn(page, 'staff');

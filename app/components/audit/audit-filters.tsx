@@ -31,7 +31,7 @@ export function AuditFilters({ values, errors, people }: { values: URLSearchPara
   return (
     <Form
       method="get"
-      className="card grid gap-3 sm:grid-cols-2 lg:grid-cols-[minmax(12rem,1fr)_minmax(16rem,1.5fr)_auto_auto]"
+      className="card grid max-w-4xl gap-3 sm:grid-cols-2"
       aria-label={t('auditLog.filters')}
     >
       <div>
@@ -81,7 +81,7 @@ export function AuditFilters({ values, errors, people }: { values: URLSearchPara
         <input type="date" {...props('to')} />
         {error('to')}
       </div>
-      <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
+      <div className="flex items-end gap-2 sm:col-span-2">
         <button type="submit" className="btn-primary">
           {t('charges.apply')}
         </button>

@@ -58,6 +58,6 @@ export function AuditSentence({ event }: { event: AuditEventView }) {
     minutes: text('windowMinutes'),
   };
   const info = auditActionInfo(event.action);
-  const subject = event.subject ? <Link to={event.subject.href} className="font-medium text-indigo-700 hover:underline" /> : <span />;
+  const subject = event.subject ? <Link to={event.subject.href} className="font-medium text-indigo-700 underline" /> : <span />;
   return <Trans t={t} i18nKey={info?.sentence ?? 'auditLog.sentences.other'} values={values} components={{ subject }} />;
 }

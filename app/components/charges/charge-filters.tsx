@@ -48,8 +48,8 @@ export function ChargeFilters({
         {t(FILTER_ERROR_KEYS[errors[name]!] ?? 'charges.errors.choice')}
       </p>
     ) : null;
-  const field = (name: FilterField, label: string, input: JSX.Element) => (
-    <div>
+  const field = (name: FilterField, label: string, input: JSX.Element, className?: string) => (
+    <div className={className}>
       <label htmlFor={`filter-${name}`} className="field-label">
         {label}
       </label>
@@ -67,7 +67,8 @@ export function ChargeFilters({
   });
 
   return (
-    <Form method="get" className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label={t('charges.filters')}>
+    // Columns at least 14rem wide, so every choice (French too) shows in full in its select; dense fills the gaps.
+    <Form method="get" className="card grid grid-flow-row-dense grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-3" aria-label={t('charges.filters')}>
       {field('from', t('charges.from'), <input type="date" {...inputProps('from')} />)}
       {field('to', t('charges.to'), <input type="date" {...inputProps('to')} />)}
       {field(
@@ -93,6 +94,7 @@ export function ChargeFilters({
             </option>
           ))}
         </select>,
+        'sm:col-span-2',
       )}
       {field(
         'user',
@@ -133,7 +135,7 @@ export function ChargeFilters({
       <div className="sm:col-span-2">
         {field('q', t('charges.search'), <input type="search" placeholder={t('charges.searchPlaceholder')} {...inputProps('q')} />)}
       </div>
-      <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-6">
+      <div className="col-span-full flex items-end gap-2">
         <button type="submit" className="btn-primary">
           {t('charges.apply')}
         </button>

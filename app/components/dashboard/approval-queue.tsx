@@ -49,13 +49,15 @@ function ApprovalItem({ approval: a, errors }: { approval: PendingApproval; erro
           time: format.dateTime(a.createdAt),
           card: labels.card(a.cardBrand, a.cardLast4),
           charge: format.money(a.chargeAmount, a.currency),
-        })}{' '}
-        {a.reason ? t('labels.reason', { reason: labels.refundReason(a.reason) }) : null}{' '}
-        <Link to={`/charges/${a.attemptId}`} className="text-indigo-700 hover:underline">
+        })}
+      </p>
+      {a.reason ? <p className="text-sm text-slate-700">{t('labels.reason', { reason: labels.refundReason(a.reason) })}</p> : null}
+      {a.note ? <p className="rounded bg-slate-50 px-3 py-2 text-sm text-slate-800">{t('approvals.note', { note: a.note })}</p> : null}
+      <p className="text-sm">
+        <Link to={`/charges/${a.attemptId}`} className="text-indigo-700 underline">
           {t('approvals.openCharge')}
         </Link>
       </p>
-      {a.note ? <p className="rounded bg-slate-50 px-3 py-2 text-sm text-slate-800">{t('approvals.note', { note: a.note })}</p> : null}
       {errors?.error ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {errors.error}
