@@ -620,6 +620,9 @@ const en = {
     demoSeeded: 'Demo data added',
     other: 'Other event',
     webhook: {
+      paymentCreated: 'Stripe: payment created',
+      paymentNeedsAuthentication: 'Stripe: the bank asked for authentication',
+      paymentCanceled: 'Stripe: payment cancelled',
       paymentSucceeded: 'Stripe: payment succeeded',
       paymentFailed: 'Stripe: payment failed',
       chargeRefunded: 'Stripe: charge refunded',

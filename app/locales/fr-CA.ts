@@ -642,6 +642,9 @@ const frCA = {
     demoSeeded: 'Données de démonstration ajoutées',
     other: 'Autre événement',
     webhook: {
+      paymentCreated: 'Stripe : paiement créé',
+      paymentNeedsAuthentication: 'Stripe : la banque a demandé une authentification',
+      paymentCanceled: 'Stripe : paiement annulé',
       paymentSucceeded: 'Stripe : paiement réussi',
       paymentFailed: 'Stripe : paiement échoué',
       chargeRefunded: 'Stripe : paiement remboursé',

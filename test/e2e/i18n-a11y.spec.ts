@@ -2,8 +2,6 @@ import { expect, test } from '@playwright/test';
 
 import { expectNoSeriousA11yViolations, logIn, switchLanguage } from './helpers';
 
-
-
 test('a user switches to French; the terminal and a decline message appear in French, with French money', async ({ page }) => {
   await logIn(page, 'staff');
   await switchLanguage(page, 'Français');

@@ -10,7 +10,9 @@ async function cutShort(page: Page) {
   return page.evaluate(() => {
     const context = document.createElement('canvas').getContext('2d')!;
     const problems: string[] = [];
-    const fields = document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[placeholder], input:not([type]), input[type=text], input[type=search], select');
+    const fields = document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      'input[placeholder], input:not([type]), input[type=text], input[type=search], select',
+    );
     for (const field of fields) {
       const box = field.getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || getComputedStyle(field).visibility === 'hidden') continue;

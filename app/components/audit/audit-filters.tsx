@@ -29,11 +29,7 @@ export function AuditFilters({ values, errors, people }: { values: URLSearchPara
     'aria-describedby': errors[name] ? `audit-${name}-error` : undefined,
   });
   return (
-    <Form
-      method="get"
-      className="card grid max-w-4xl gap-3 sm:grid-cols-2"
-      aria-label={t('auditLog.filters')}
-    >
+    <Form method="get" className="card grid max-w-4xl gap-3 sm:grid-cols-2" aria-label={t('auditLog.filters')}>
       <div>
         <label htmlFor="audit-actor" className="field-label">
           {t('auditLog.person')}

@@ -101,6 +101,9 @@ export function ChargeFacts({ charge, keyedBy, invoice, links }: Props) {
 
 // Stripe's notifications by type, in words (the webhook's type is Stripe's code for it).
 const WEBHOOK_LABELS: readonly { type: string; label: string }[] = [
+  { type: 'payment_intent.created', label: 'events.webhook.paymentCreated' },
+  { type: 'payment_intent.requires_action', label: 'events.webhook.paymentNeedsAuthentication' },
+  { type: 'payment_intent.canceled', label: 'events.webhook.paymentCanceled' },
   { type: 'payment_intent.succeeded', label: 'events.webhook.paymentSucceeded' },
   { type: 'charge.succeeded', label: 'events.webhook.paymentSucceeded' },
   { type: 'payment_intent.payment_failed', label: 'events.webhook.paymentFailed' },

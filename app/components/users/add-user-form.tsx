@@ -23,7 +23,6 @@ export function AddUserForm({ lastResult }: { lastResult: SubmissionResult<strin
         {t('users.add')}
       </h2>
       <Form method="post" className="card mt-2 space-y-4" {...getFormProps(form)}>
-        <input type="hidden" name="intent" value="create" />
         {(
           [
             [fields.name, t('users.name'), 'text', 'off'],
