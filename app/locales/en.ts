@@ -569,7 +569,12 @@ const en = {
     requestedBy: 'Asked by {{name}}',
     decidedBy: 'decided by {{name}}, {{time}}',
     rejectedBecause: 'Rejected because: {{reason}}',
-    status: { pending: 'Waiting for a manager', approved: 'Approved — refund sent', rejected: 'Rejected' },
+    status: {
+      pending: 'Waiting for a manager',
+      approved: 'Approved — refund sent',
+      rejected: 'Rejected',
+      approvedButFailed: 'Approved — but Stripe refused the refund',
+    },
     errors: {
       reason: 'Say why the refund is rejected.',
       reasonTooLong: 'Keep the reason under 500 characters.',

@@ -591,7 +591,12 @@ const frCA = {
     requestedBy: 'Demandé par {{name}}',
     decidedBy: 'décidé par {{name}}, {{time}}',
     rejectedBecause: 'Refusé pour ce motif : {{reason}}',
-    status: { pending: 'En attente d’un gestionnaire', approved: 'Approuvé — remboursement envoyé', rejected: 'Refusé' },
+    status: {
+      pending: 'En attente d’un gestionnaire',
+      approved: 'Approuvé — remboursement envoyé',
+      rejected: 'Refusé',
+      approvedButFailed: 'Approuvé — mais Stripe a refusé le remboursement',
+    },
     errors: {
       reason: 'Dites pourquoi le remboursement est refusé.',
       reasonTooLong: 'Gardez le motif sous 500 caractères.',

@@ -75,23 +75,7 @@ async function refundAction(request: Request, idParam: string | undefined, form:
   const actor: RefundActor = { id: user.id, role: user.role, ip: clientIp(request) };
   const answer = (status: number, data: Partial<RefundActionData>) =>
     json({ error: null, fieldErrors: {}, review: null, ...data } as RefundActionData, { status });
-  const review = (key: string, reason: string, amount: number | undefined): RefundReviewView | null => {
-    const reviewed = reviewRefund({ attemptId: id, amount }, actor);
-    if (!reviewed.ok) return null;
-    const { amount: exact, currency, needsApproval, threshold, recentDuplicate, card, customerName } = reviewed;
-    return {
-      key,
-      reason,
-      amount: exact,
-      currency,
-      needsApproval,
-      threshold,
-      recentDuplicateAt: recentDuplicate?.at ?? null,
-      cardBrand: card.brand,
-      cardLast4: card.last4,
-      customerName,
-    };
-  };
+  const review = (key: string, reason: string, amount: number | undefined) => toReviewView(reviewRefund({ attemptId: id, amount }, actor), key, reason);
 
   if (form.get('intent') === 'review') {
     const submission = parseWithZod(form, { schema: refundReviewSchema({ t, locale }) });
@@ -105,7 +89,7 @@ async function refundAction(request: Request, idParam: string | undefined, form:
       // A bad amount belongs to the amount field; anything else is about the charge.
       return status === 400 ? answer(400, { fieldErrors: { amount: [message] } }) : answer(status, { error: message });
     }
-    return answer(200, { review: review(idempotencyKey, reason, amount) });
+    return answer(200, { review: toReviewView(reviewed, idempotencyKey, reason) });
   }
 
   const submission = parseWithZod(form, { schema: refundConfirmSchema(t) });
@@ -126,6 +110,24 @@ async function refundAction(request: Request, idParam: string | undefined, form:
     kind: 'success',
     message: t(message, { amount: formatMoney(result.amount, result.currency, locale) }),
   });
+}
+
+/** The confirmation as the page shows it, or null when the refund can no longer be reviewed. */
+function toReviewView(reviewed: ReturnType<typeof reviewRefund>, key: string, reason: string): RefundReviewView | null {
+  if (!reviewed.ok) return null;
+  const { amount, currency, needsApproval, threshold, recentDuplicate, card, customerName } = reviewed;
+  return {
+    key,
+    reason,
+    amount,
+    currency,
+    needsApproval,
+    threshold,
+    recentDuplicateAt: recentDuplicate?.at ?? null,
+    cardBrand: card.brand,
+    cardLast4: card.last4,
+    customerName,
+  };
 }
 
 function refusalMessage(

@@ -83,7 +83,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const result = await approveRefundRequest({ approvalId: approvalId.data }, actor);
   if (!result.ok && result.reason === 'not_found') throw notFound();
-  if (!result.ok) return json({ queue: refused(result), error: null }, { status: REFUND_REFUSALS[result.reason].status });
+  if (!result.ok) {
+    const status = REFUND_REFUSALS[result.reason].status;
+    // Approved but refused by Stripe: the request has left the queue, so the message goes at the top of the page.
+    if (getApproval({ id: approvalId.data })?.status !== 'pending') return json({ queue: null, error: refused(result)?.error ?? null }, { status });
+    return json({ queue: refused(result), error: null }, { status });
+  }
   const amount = formatMoney(result.amount, result.currency, locale);
   return redirectWithToast(request, '/dashboard', {
     kind: 'success',

@@ -53,6 +53,8 @@ test('the terminal works from the keyboard alone, and the outcome takes focus', 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/q=INV-10/);
   const invoiceLink = page.getByRole('navigation', { name: 'Open invoices' }).getByRole('link').first();
+  // The URL changes a moment before the list re-renders: wait for the search's own result.
+  await expect(invoiceLink).toContainText('INV-10');
   const number = (await invoiceLink.innerText()).split(/\s/)[0]!;
   await invoiceLink.focus();
   await page.keyboard.press('Enter');

@@ -188,6 +188,29 @@ describe('refunds above the approval threshold', () => {
   });
 });
 
+describe('an approval Stripe refuses', () => {
+  it('leaves the request approved with a failed refund, says so on the charge and at the top of the dashboard', async () => {
+    const { finance, manager } = await people();
+    const charge = await paidCharge(90000);
+    const asked = requestRefundApproval(request(charge.id, 70000), finance);
+    const approvalId = asked.ok ? asked.approvalId : 0;
+    // Someone refunded the whole charge in Stripe's Dashboard; Keyed has not heard of it yet.
+    await sandbox.stripe.refunds.create({ payment_intent: charge.stripePaymentIntentId! });
+    const approve = await respond(async () =>
+      dashboardAction({
+        request: await requestAs(manager.id, '/dashboard', { form: { intent: 'approve', approvalId: String(approvalId) } }),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(approve.status).toBe(502);
+    expect(await approve.json()).toEqual({ queue: null, error: 'Stripe refused this refund. Check the charge in Stripe.' });
+    expect(listApprovalsForCharge({ attemptId: charge.id })).toMatchObject([{ status: 'approved', refundStatus: 'failed' }]);
+    expect(refundableAmount({ attemptId: charge.id })).toBe(90000);
+    expect(listPendingApprovals()).toEqual([]);
+  });
+});
+
 describe('two managers approve at once', () => {
   it('in one process: one refund, the other is told it is already decided', async () => {
     const { finance, manager, otherManager } = await people();

@@ -48,7 +48,9 @@ export function RefundHistory({ refunds, approvals }: { refunds: ChargeDetail['r
               <li key={a.id} className="space-y-0.5 py-2">
                 <p className="flex flex-wrap gap-3">
                   <span className="font-medium tabular-nums">{format.money(a.amount, a.currency)}</span>
-                  <span className="font-medium">{t(APPROVAL_STATUS_KEYS[a.status])}</span>
+                  <span className="font-medium">
+                    {a.status === 'approved' && a.refundStatus === 'failed' ? t('approvals.status.approvedButFailed') : t(APPROVAL_STATUS_KEYS[a.status])}
+                  </span>
                   <span className="ml-auto text-slate-600">{format.dateTime(a.createdAt)}</span>
                 </p>
                 <p className="text-slate-700">
