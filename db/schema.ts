@@ -220,6 +220,52 @@ export const refunds = sqliteTable(
   ],
 );
 
+export const REFUND_APPROVAL_STATUSES = ['pending', 'approved', 'rejected'] as const;
+export type RefundApprovalStatus = (typeof REFUND_APPROVAL_STATUSES)[number];
+
+/**
+ * A refund above the approval threshold that finance asked a manager to approve. It reserves nothing while it
+ * waits: approving it reserves the amount as a pending refund row (in the same transaction that records the
+ * decision), so the money rules are the ones every refund follows.
+ */
+export const refundApprovals = sqliteTable(
+  'refund_approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    attemptId: integer('attempt_id')
+      .notNull()
+      .references(() => paymentAttempts.id),
+    requestedByUserId: integer('requested_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The refund form's key: the same form submitted twice is one request. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    amount: integer('amount').notNull(),
+    currency: text('currency', { enum: CURRENCIES }).notNull(),
+    reason: text('reason'),
+    note: text('note'),
+    status: text('status', { enum: REFUND_APPROVAL_STATUSES }).notNull().default('pending'),
+    decidedByUserId: integer('decided_by_user_id').references(() => users.id),
+    decidedAt: integer('decided_at'),
+    rejectionReason: text('rejection_reason'),
+    /** The refund an approval sent (its row holds Stripe's answer). */
+    refundId: integer('refund_id').references(() => refunds.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('refund_approvals_idempotency_key_unique').on(t.idempotencyKey),
+    index('refund_approvals_status_created_idx').on(t.status, t.createdAt),
+    index('refund_approvals_attempt_idx').on(t.attemptId),
+    check('refund_approvals_amount_positive', sql`${t.amount} > 0`),
+    check('refund_approvals_status_check', sql`${t.status} in ('pending', 'approved', 'rejected')`),
+    // A decision has a who and a when; an approval has its refund; a rejection has its reason.
+    check(
+      'refund_approvals_decision',
+      sql`(${t.status} = 'pending' and ${t.decidedAt} is null and ${t.refundId} is null) or (${t.status} = 'approved' and ${t.decidedAt} is not null and ${t.refundId} is not null) or (${t.status} = 'rejected' and ${t.decidedAt} is not null and ${t.rejectionReason} is not null)`,
+    ),
+  ],
+);
+
 /** Append-only: triggers in the migration refuse UPDATE and DELETE. */
 export const auditEvents = sqliteTable(
   'audit_events',
@@ -233,7 +279,13 @@ export const auditEvents = sqliteTable(
     ip: text('ip'),
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('audit_events_at_idx').on(t.at), index('audit_events_subject_idx').on(t.subjectType, t.subjectId)],
+  (t) => [
+    index('audit_events_at_idx').on(t.at),
+    index('audit_events_subject_idx').on(t.subjectType, t.subjectId),
+    // The audit log filtered by person or by action, newest first (id is the rowid).
+    index('audit_events_actor_idx').on(t.actorUserId),
+    index('audit_events_action_idx').on(t.action),
+  ],
 );
 
 export const webhookEvents = sqliteTable(

@@ -5,6 +5,7 @@ import type { DailyPoint } from '~/reports/reports.server';
 import type { SignalDay } from '~/reports/upgrade-signal-data.server';
 
 import { useFormat } from './use-format';
+import { useLabels } from './use-labels';
 
 // Recharts is imported only by this module, which only the reports route uses: no other page downloads it.
 
@@ -42,8 +43,8 @@ export function AttemptsChart({ data }: { data: ChartDay[] }) {
 }
 
 export function DeclinesChart({ data, codes }: { data: ChartDay[]; codes: string[] }) {
-  const { t } = useTranslation();
   const { locale } = useFormat();
+  const labels = useLabels();
   const rows = data.map((d) => ({ day: d.day, ...d.declines }));
   return (
     <ResponsiveContainer width="100%" height={260}>
@@ -57,7 +58,7 @@ export function DeclinesChart({ data, codes }: { data: ChartDay[]; codes: string
           <Bar
             key={code}
             dataKey={code}
-            name={code === 'other' ? t('reports.otherCodes') : code}
+            name={labels.declineCode(code)}
             stackId="declines"
             fill={code === 'authentication_required' ? AUTH_COLOUR : PALETTE[i % PALETTE.length]}
             isAnimationActive={false}

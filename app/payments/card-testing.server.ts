@@ -1,10 +1,10 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, isNull, sql } from 'drizzle-orm';
 
 import { audit } from '~/platform/audit.server';
 import { getDb, type Tx } from '~/platform/db.server';
 import type { Actor } from '~/platform/permissions';
 
-import { paymentAttempts, users } from '../../db/schema';
+import { auditEvents, paymentAttempts, users } from '../../db/schema';
 
 // Card-testing defence: a person with this many declines in the window is paused until a manager resumes them…
 export const STAFF_DECLINE_LIMIT = 10;
@@ -67,5 +67,36 @@ export function resumeCharging({ userId }: { userId: number }, actor: Actor): { 
     if (result.changes === 0) return { ok: false, reason: 'not_paused' };
     audit({ actorUserId: actor.id, action: 'user.charging_resumed', subjectType: 'user', subjectId: userId, ip: actor.ip }, tx);
     return { ok: true, id: userId };
+  });
+}
+
+/**
+ * Everyone whose charging is paused, longest-paused first, with why: the declines counted when Keyed paused them
+ * (from the audit entry that recorded the pause).
+ */
+export function listPausedStaff() {
+  const db = getDb();
+  const paused = db
+    .select({ id: users.id, name: users.name, email: users.email, role: users.role, pausedAt: users.chargingPausedAt })
+    .from(users)
+    .where(and(isNotNull(users.chargingPausedAt), isNull(users.disabledAt)))
+    .orderBy(users.chargingPausedAt)
+    .all();
+  return paused.map((user) => {
+    const event = db
+      .select({ details: auditEvents.details })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'user.charging_paused'), eq(auditEvents.subjectType, 'user'), eq(auditEvents.subjectId, String(user.id))))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get();
+    const declines = Number(event?.details?.declines);
+    const windowMinutes = Number(event?.details?.windowMinutes);
+    return {
+      ...user,
+      pausedAt: user.pausedAt!,
+      declines: Number.isFinite(declines) ? declines : STAFF_DECLINE_LIMIT,
+      windowMinutes: Number.isFinite(windowMinutes) ? windowMinutes : STAFF_DECLINE_WINDOW_MS / 60_000,
+    };
   });
 }

@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 
 import { audit } from '~/platform/audit.server';
-import { getDb } from '~/platform/db.server';
+import { getDb, isUniqueViolation, type Tx } from '~/platform/db.server';
 import { can } from '~/platform/permissions';
 import { getStripe, isStripeError, STRIPE_IDEMPOTENCY_RESEND_WINDOW_MS } from '~/platform/stripe.server';
-import { getSettings } from '~/settings/settings.server';
 
-import { type Currency, paymentAttempts, refunds, type Role } from '../../db/schema';
+import { type Currency, paymentAttempts, refundApprovals, refunds, type Role } from '../../db/schema';
 import type { RefundReason } from './refund-reasons';
+import { checkRefund, type RefundCheckRefusal } from './refund-rules.server';
 import { recordStripeRefund, reservedAmount } from './stripe-refunds.server';
 
 export type RefundActor = { id: number; role: Role; ip?: string | null };
@@ -21,20 +21,23 @@ export type RefundInput = {
   reason?: RefundReason | null;
   /** From the refund form (newRefundKey()), so a resubmitted form is the same refund, never a second one. */
   idempotencyKey: string;
+  /** The person said "yes, another one" to a refund of the same amount made on this charge minutes ago. */
+  allowRecentDuplicate?: boolean;
 };
 
-export type RefundRefusal =
-  'forbidden' | 'not_found' | 'not_refundable' | 'disputed' | 'invalid_amount' | 'exceeds_remaining' | 'needs_manager' | 'key_reused' | 'stripe_declined';
+export type RefundRefusal = 'forbidden' | RefundCheckRefusal | 'needs_manager' | 'recent_duplicate' | 'key_reused' | 'stripe_declined';
 
-/** What a refusal carries for its message: amounts in the charge's minor units, and Stripe's own words when Stripe refused. */
-export type RefundRefusalParams = { remaining?: number; threshold?: number; stripeMessage?: string };
+/**
+ * What a refusal carries for its message: amounts in the charge's minor units, when the identical refund was made,
+ * and Stripe's own words when Stripe refused.
+ */
+export type RefundRefusalParams = { remaining?: number; threshold?: number; amount?: number; previousAt?: number; stripeMessage?: string };
 
 export type RefundResult =
   | { ok: true; refundId: number; amount: number; currency: Currency; status: 'succeeded' | 'pending' }
   | { ok: false; reason: RefundRefusal; params?: RefundRefusalParams };
 
-export const REFUND_KEY_PATTERN = /^refund_[A-Za-z0-9_-]{24}$/;
-
+/** A fresh refund form key (refund-form.ts checks its shape). */
 export function newRefundKey() {
   return `refund_${randomBytes(18).toString('base64url')}`;
 }
@@ -80,68 +83,76 @@ function reserveRefund(input: RefundInput, actor: RefundActor): { ok: true; refu
   try {
     return db.transaction(
       (tx) => {
-        const attempt = tx.select().from(paymentAttempts).where(eq(paymentAttempts.id, input.attemptId)).get();
-        if (!attempt) return { ok: false as const, result: refuse('not_found') };
-        if (attempt.status !== 'succeeded' || !attempt.stripePaymentIntentId) {
-          return { ok: false as const, result: refuse('not_refundable') };
+        // A key already used for an approval request is that request's, not a second refund.
+        if (tx.select({ id: refundApprovals.id }).from(refundApprovals).where(eq(refundApprovals.idempotencyKey, input.idempotencyKey)).get()) {
+          return { ok: false as const, result: refuse('key_reused') };
         }
-        if (attempt.stripeDisputeId) {
-          return {
-            ok: false as const,
-            result: refuse('disputed'),
-          };
+        const check = checkRefund(tx, input);
+        if (!check.ok) return { ok: false as const, result: refuse(check.reason, check.params) };
+        if (check.overThreshold && !can(actor.role, 'refund:approve-large')) {
+          return { ok: false as const, result: refuse('needs_manager', { remaining: check.remaining, threshold: check.threshold }) };
         }
-        const remaining = attempt.amount - reservedAmount(tx, attempt.id);
-        const amount = input.amount ?? remaining;
-        if (remaining <= 0) return { ok: false as const, result: refuse('not_refundable', { remaining: 0 }) };
-        if (!Number.isSafeInteger(amount) || amount < 1) return { ok: false as const, result: refuse('invalid_amount', { remaining }) };
-        if (amount > remaining) {
-          return { ok: false as const, result: refuse('exceeds_remaining', { remaining }) };
+        // Enforced here, not only in the confirmation: a second click, a second tab or a script all land here.
+        if (check.recentDuplicate && !input.allowRecentDuplicate) {
+          return { ok: false as const, result: refuse('recent_duplicate', { amount: check.amount, previousAt: check.recentDuplicate.at }) };
         }
-        const threshold = getSettings().refund_approval_threshold;
-        // Counted over the charge, not per refund: three refunds of $500 are a $1,500 refund.
-        const refundedSoFar = attempt.amount - remaining;
-        if (refundedSoFar + amount > threshold && !can(actor.role, 'refund:approve-large')) {
-          return { ok: false as const, result: refuse('needs_manager', { remaining, threshold }) };
-        }
-        const refund = tx
-          .insert(refunds)
-          .values({
-            attemptId: attempt.id,
-            userId: actor.id,
-            idempotencyKey: input.idempotencyKey,
-            amount,
-            currency: attempt.currency,
-            reason: input.reason ?? null,
-            status: 'pending',
-            createdAt: Date.now(),
-          })
-          .returning({ id: refunds.id })
-          .get();
-        audit(
-          {
-            actorUserId: actor.id,
-            action: 'refund.requested',
-            subjectType: 'payment_attempt',
-            subjectId: attempt.id,
-            ip: actor.ip,
-            details: { refundId: refund.id, amount, currency: attempt.currency, reason: input.reason ?? undefined },
-          },
-          tx,
-        );
-        return { ok: true as const, refundId: refund.id };
+        const refundId = insertPendingRefund(tx, {
+          attemptId: check.attemptId,
+          amount: check.amount,
+          currency: check.currency,
+          reason: input.reason ?? null,
+          idempotencyKey: input.idempotencyKey,
+          actor,
+        });
+        return { ok: true as const, refundId };
       },
       { behavior: 'immediate' },
     );
   } catch (error) {
     // The same key submitted twice at the same instant: the loser answers with the winner's refund.
-    if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    if (isUniqueViolation(error)) {
       const winner = db.select({ id: refunds.id, attemptId: refunds.attemptId }).from(refunds).where(eq(refunds.idempotencyKey, input.idempotencyKey)).get();
       if (winner && winner.attemptId === input.attemptId) return { ok: false, result: outcomeOf(winner.id) };
       return { ok: false, result: refuse('key_reused') };
     }
     throw error;
   }
+}
+
+/**
+ * Reserves the amount: the refund row is committed as `pending` (with the caller's transaction) before Stripe is
+ * called. Callers have checked the charge with checkRefund in the same transaction.
+ */
+export function insertPendingRefund(
+  tx: Tx,
+  refund: { attemptId: number; amount: number; currency: Currency; reason: string | null; idempotencyKey: string; actor: RefundActor; approvalId?: number },
+) {
+  const { id } = tx
+    .insert(refunds)
+    .values({
+      attemptId: refund.attemptId,
+      userId: refund.actor.id,
+      idempotencyKey: refund.idempotencyKey,
+      amount: refund.amount,
+      currency: refund.currency,
+      reason: refund.reason,
+      status: 'pending',
+      createdAt: Date.now(),
+    })
+    .returning({ id: refunds.id })
+    .get();
+  audit(
+    {
+      actorUserId: refund.actor.id,
+      action: 'refund.requested',
+      subjectType: 'payment_attempt',
+      subjectId: refund.attemptId,
+      ip: refund.actor.ip,
+      details: { refundId: id, amount: refund.amount, currency: refund.currency, reason: refund.reason ?? undefined, approvalId: refund.approvalId },
+    },
+    tx,
+  );
+  return id;
 }
 
 export async function sendRefund(refundId: number): Promise<RefundResult> {

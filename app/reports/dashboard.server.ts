@@ -1,6 +1,8 @@
 import { and, eq, gte, sql } from 'drizzle-orm';
 
+import { listPausedStaff } from '~/payments/card-testing.server';
 import { getDb } from '~/platform/db.server';
+import { listPendingApprovals } from '~/refunds/refund-approvals.server';
 
 import { CURRENCIES, type Currency, paymentAttempts, refunds } from '../../db/schema';
 
@@ -52,4 +54,9 @@ function figuresSince(start: number): PeriodFigures[] {
       failures: Number(c?.failures ?? 0),
     };
   });
+}
+
+/** What needs a manager: refunds waiting for approval, and people whose charging is paused. */
+export function managerQueue() {
+  return { approvals: listPendingApprovals(), paused: listPausedStaff() };
 }

@@ -4,15 +4,17 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
 
 import { getChargeDetail } from '~/charges/detail.server';
-import { ChargeFacts, ChargeFailure, ChargeTimeline, RefundList } from '~/components/charges/charge-detail';
+import { ChargeFacts, ChargeFailure, ChargeTimeline } from '~/components/charges/charge-detail';
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
-import { RefundForm } from '~/components/refunds/refund-form';
+import { RefundConfirm, type RefundReviewView } from '~/components/refunds/refund-confirm';
+import { type RefundFieldErrors, RefundForm } from '~/components/refunds/refund-form';
+import { RefundHistory } from '~/components/refunds/refund-history';
 import { StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
+import { useLabels } from '~/components/use-labels';
 import { failureMessageKey } from '~/payments/decline-messages';
 import { reconcileAttempt } from '~/payments/reconciler.server';
 import { audit, clientIp } from '~/platform/audit.server';
@@ -20,45 +22,17 @@ import { requirePermission } from '~/platform/auth.server';
 import { getEnv } from '~/platform/env.server';
 import { notFound, requireIdParam } from '~/platform/http.server';
 import { getT } from '~/platform/i18n.server';
-import { formatMoney, parseAmount } from '~/platform/money';
+import { formatMoney } from '~/platform/money';
 import { can } from '~/platform/permissions';
 import { redirectWithToast } from '~/platform/toast.server';
-import { newRefundKey, REFUND_KEY_PATTERN, refundCharge, type RefundRefusal } from '~/refunds/refund-charge.server';
-import { REFUND_REASONS } from '~/refunds/refund-reasons';
+import { type ApprovalRefusal, listApprovalsForCharge, requestRefundApproval } from '~/refunds/refund-approvals.server';
+import { newRefundKey, type RefundActor, refundCharge, type RefundRefusal } from '~/refunds/refund-charge.server';
+import { REFUND_REFUSALS, refundConfirmSchema, refundReviewSchema } from '~/refunds/refund-form';
+import { reviewRefund } from '~/refunds/review-refund.server';
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'titles.charge');
 
-/** How each refusal of a refund reads, and the status it answers with. */
-export const REFUND_REFUSALS: Record<RefundRefusal, { key: string; status: number }> = {
-  forbidden: { key: 'errors.forbidden.title', status: 403 },
-  not_found: { key: 'errors.notFound.title', status: 404 },
-  not_refundable: { key: 'refundForm.errors.notRefundable', status: 409 },
-  disputed: { key: 'refundForm.errors.disputed', status: 409 },
-  invalid_amount: { key: 'refundForm.errors.amount', status: 400 },
-  exceeds_remaining: { key: 'refundForm.errors.exceedsRemaining', status: 400 },
-  needs_manager: { key: 'refundForm.errors.needsManager', status: 403 },
-  key_reused: { key: 'refundForm.errors.staleForm', status: 409 },
-  stripe_declined: { key: 'refundForm.errors.stripeDeclined', status: 502 },
-};
-
-/** Amount in the page's locale; empty means "everything that remains". */
-function refundFormSchema({ t, locale }: { t: TFunction; locale: string }) {
-  return z.object({
-    intent: z.literal('refund'),
-    idempotencyKey: z.string().regex(REFUND_KEY_PATTERN, t('refundForm.errors.staleForm')),
-    reason: z.enum(REFUND_REASONS, { errorMap: () => ({ message: t('refundForm.errors.reason') }) }),
-    amount: z
-      .string()
-      .optional()
-      .transform((text, ctx) => {
-        if (!text?.trim()) return undefined;
-        const parsed = parseAmount(text, locale);
-        if (parsed.ok && parsed.minor > 0) return parsed.minor;
-        ctx.addIssue({ code: 'custom', message: t('refundForm.errors.amount') });
-        return z.NEVER;
-      }),
-  });
-}
+type RefundActionData = { error: string | null; fieldErrors: RefundFieldErrors; review: RefundReviewView | null };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requirePermission(request, 'charge:read');
@@ -67,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { charge } = detail;
   return json({
     ...detail,
+    approvals: listApprovalsForCharge({ attemptId: charge.id }),
     messageKey: charge.status === 'failed' || charge.status === 'blocked' ? failureMessageKey(charge) : null,
     allowedCountries: (getEnv().ALLOWED_CARD_COUNTRIES ?? []).join(', '),
     canCheck: can(user.role, 'attempt:reconcile') && (charge.status === 'pending' || charge.status === 'unknown'),
@@ -77,11 +52,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
-  if (form.get('intent') === 'refund') return refundAction(request, params.id, form);
+  const intent = form.get('intent');
+  if (intent === 'review' || intent === 'refund' || intent === 'request-approval') return refundAction(request, params.id, form);
   const user = await requirePermission(request, 'attempt:reconcile');
   const id = requireIdParam(params.id);
   const { t } = await getT(request);
-  if (form.get('intent') !== 'check') return json({ error: t('errors.unknownAction') }, { status: 400 });
+  if (intent !== 'check') return json({ error: t('errors.unknownAction') }, { status: 400 });
   if (!getChargeDetail({ id })) throw notFound();
   const status = await reconcileAttempt(id);
   audit({ actorUserId: user.id, action: 'charge.check_requested', subjectType: 'payment_attempt', subjectId: id, ip: clientIp(request) });
@@ -96,21 +72,39 @@ async function refundAction(request: Request, idParam: string | undefined, form:
   const user = await requirePermission(request, 'refund:create');
   const id = requireIdParam(idParam);
   const { t, locale } = await getT(request);
-  const submission = parseWithZod(form, { schema: refundFormSchema({ t, locale }) });
-  if (submission.status !== 'success') return json({ error: null, fieldErrors: submission.reply().error ?? {} }, { status: 400 });
-  const { amount, reason, idempotencyKey } = submission.value;
-  const result = await refundCharge({ attemptId: id, amount, reason, idempotencyKey }, { id: user.id, role: user.role, ip: clientIp(request) });
+  const actor: RefundActor = { id: user.id, role: user.role, ip: clientIp(request) };
+  const answer = (status: number, data: Partial<RefundActionData>) =>
+    json({ error: null, fieldErrors: {}, review: null, ...data } as RefundActionData, { status });
+  const review = (key: string, reason: string, amount: number | undefined) => toReviewView(reviewRefund({ attemptId: id, amount }, actor), key, reason);
+
+  if (form.get('intent') === 'review') {
+    const submission = parseWithZod(form, { schema: refundReviewSchema({ t, locale }) });
+    if (submission.status !== 'success') return answer(400, { fieldErrors: submission.reply().error ?? {} });
+    const { idempotencyKey, reason, amount } = submission.value;
+    const reviewed = reviewRefund({ attemptId: id, amount }, actor);
+    if (!reviewed.ok) {
+      if (reviewed.reason === 'not_found') throw notFound();
+      const status = REFUND_REFUSALS[reviewed.reason].status;
+      const message = refusalMessage(t, locale, id, reviewed);
+      // A bad amount belongs to the amount field; anything else is about the charge.
+      return status === 400 ? answer(400, { fieldErrors: { amount: [message] } }) : answer(status, { error: message });
+    }
+    return answer(200, { review: toReviewView(reviewed, idempotencyKey, reason) });
+  }
+
+  const submission = parseWithZod(form, { schema: refundConfirmSchema(t) });
+  if (submission.status !== 'success') return answer(400, { error: t('refundForm.errors.staleForm') });
+  const { intent, idempotencyKey, reason, amount, allowRecentDuplicate, note } = submission.value;
+  const result =
+    intent === 'refund'
+      ? await refundCharge({ attemptId: id, amount, reason, idempotencyKey, allowRecentDuplicate }, actor)
+      : requestRefundApproval({ attemptId: id, amount, reason, note, idempotencyKey, allowRecentDuplicate }, actor);
   if (!result.ok) {
     if (result.reason === 'not_found') throw notFound();
-    const currency = getChargeDetail({ id })?.charge.currency ?? 'usd';
-    const { remaining, threshold } = result.params ?? {};
-    const params = {
-      remaining: remaining === undefined ? '' : formatMoney(remaining, currency, locale),
-      threshold: threshold === undefined ? '' : formatMoney(threshold, currency, locale),
-    };
-    const { key, status } = REFUND_REFUSALS[result.reason];
-    return json({ error: t(key, params), fieldErrors: {} }, { status });
+    // Back to the confirmation when it still applies (the "yes, another one" box, or the approval path).
+    return answer(REFUND_REFUSALS[result.reason].status, { error: refusalMessage(t, locale, id, result), review: review(idempotencyKey, reason, amount) });
   }
+  if ('approvalId' in result) return redirectWithToast(request, `/charges/${id}`, { kind: 'success', message: t('approvals.requested') });
   const message = result.status === 'succeeded' ? 'refundForm.done' : 'refundForm.pending';
   return redirectWithToast(request, `/charges/${id}`, {
     kind: 'success',
@@ -118,12 +112,44 @@ async function refundAction(request: Request, idParam: string | undefined, form:
   });
 }
 
+/** The confirmation as the page shows it, or null when the refund can no longer be reviewed. */
+function toReviewView(reviewed: ReturnType<typeof reviewRefund>, key: string, reason: string): RefundReviewView | null {
+  if (!reviewed.ok) return null;
+  const { amount, currency, needsApproval, threshold, recentDuplicate, card, customerName } = reviewed;
+  return {
+    key,
+    reason,
+    amount,
+    currency,
+    needsApproval,
+    threshold,
+    recentDuplicateAt: recentDuplicate?.at ?? null,
+    cardBrand: card.brand,
+    cardLast4: card.last4,
+    customerName,
+  };
+}
+
+function refusalMessage(
+  t: TFunction,
+  locale: string,
+  chargeId: number,
+  refusal: { reason: RefundRefusal | ApprovalRefusal; params?: { remaining?: number; threshold?: number; amount?: number; previousAt?: number } },
+) {
+  const currency = getChargeDetail({ id: chargeId })?.charge.currency ?? 'usd';
+  const money = (minor: number | undefined) => (minor === undefined ? '' : formatMoney(minor, currency, locale));
+  const { remaining, threshold, amount } = refusal.params ?? {};
+  return t(REFUND_REFUSALS[refusal.reason].key, { remaining: money(remaining), threshold: money(threshold), amount: money(amount) });
+}
+
 export default function ChargePage() {
-  const { charge, keyedBy, invoice, refunds, links, timeline, messageKey, allowedCountries, canCheck, refund } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const { charge, keyedBy, invoice, refunds, approvals, links, timeline, messageKey, allowedCountries, canCheck, refund } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as Partial<RefundActionData> | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
+  const review = actionData?.review ?? null;
   return (
     <div className="max-w-4xl space-y-5">
       <p className="text-sm">
@@ -144,17 +170,20 @@ export default function ChargePage() {
           </Form>
         ) : null}
       </div>
-      {actionData?.error ? (
+      {actionData?.error && !review ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">
           {actionData.error}
         </p>
       ) : null}
-      {refund ? (
+      {review ? (
+        <RefundConfirm review={review} chargeId={charge.id} error={actionData?.error ?? null} />
+      ) : refund ? (
         <RefundForm
+          key={refund.key}
           refundKey={refund.key}
           remaining={charge.refundableAmount}
           currency={charge.currency}
-          fieldErrors={(actionData && 'fieldErrors' in actionData ? actionData.fieldErrors : {}) as Record<string, string[]>}
+          fieldErrors={actionData?.fieldErrors ?? {}}
         />
       ) : null}
       {charge.needsAttentionAt ? (
@@ -165,16 +194,15 @@ export default function ChargePage() {
       {charge.stripeDisputeId ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200" data-testid="dispute">
           {t('payment.disputed', {
-            reason: charge.disputeReason ?? '—',
+            reason: labels.disputeReason(charge.disputeReason),
             amount: format.money(charge.disputeAmount ?? charge.amount, charge.currency),
             date: charge.disputedAt ? format.dateTime(charge.disputedAt) : '—',
           })}
         </p>
       ) : null}
-
       {messageKey ? <ChargeFailure charge={charge} messageKey={messageKey} allowedCountries={allowedCountries} /> : null}
       <ChargeFacts charge={charge} keyedBy={keyedBy} invoice={invoice} links={links} />
-      <RefundList refunds={refunds} />
+      <RefundHistory refunds={refunds} approvals={approvals} />
       <ChargeTimeline timeline={timeline} />
     </div>
   );

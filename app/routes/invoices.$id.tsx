@@ -7,6 +7,7 @@ import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
 import { STATUS_LABEL_KEYS, StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
+import { useLabels } from '~/components/use-labels';
 import { getInvoice, listAttemptsForInvoice, voidInvoice } from '~/invoices/invoices.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
@@ -50,6 +51,7 @@ export default function InvoicePage() {
   const navigation = useNavigation();
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   return (
     <div className="max-w-3xl space-y-5">
       <p className="text-sm">
@@ -134,14 +136,8 @@ export default function InvoicePage() {
               <li key={attempt.id} className="flex flex-wrap items-center gap-3 px-4 py-3 text-sm">
                 <StatusBadge status={attempt.status} />
                 <span className="tabular-nums">{format.money(attempt.amount, attempt.currency)}</span>
-                {attempt.cardBrand ? (
-                  <span>
-                    {attempt.cardBrand} ···· {attempt.cardLast4}
-                  </span>
-                ) : null}
-                {attempt.declineCode || attempt.failureCode ? (
-                  <code className="rounded bg-slate-100 px-1 text-xs">{attempt.declineCode ?? attempt.failureCode}</code>
-                ) : null}
+                {attempt.cardBrand ? <span>{labels.card(attempt.cardBrand, attempt.cardLast4)}</span> : null}
+                {attempt.declineCode || attempt.failureCode ? <span className="text-red-900">{labels.decline(attempt)}</span> : null}
                 <span className="ml-auto text-slate-600">{format.dateTime(attempt.createdAt)}</span>
               </li>
             ))}

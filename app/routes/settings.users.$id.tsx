@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 
 import { ErrorPage } from '~/components/error-page';
 import { pageTitle } from '~/components/page-title';
+import { useFormat } from '~/components/use-format';
 import { resumeCharging } from '~/payments/card-testing.server';
 import { clientIp } from '~/platform/audit.server';
 import { requirePermission } from '~/platform/auth.server';
@@ -67,6 +68,7 @@ export default function UserPage() {
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation();
+  const format = useFormat();
   const busy = navigation.state !== 'idle';
   const errors = (result?.errors ?? {}) as Record<string, string[] | null | undefined>;
   const formError = errors.form?.[0];
@@ -78,8 +80,13 @@ export default function UserPage() {
         </Link>
       </p>
       <h1 className="text-2xl font-bold tracking-tight">{user.name}</h1>
-      <p className="text-slate-700">
-        {user.email} · {user.disabledAt ? t('users.disabled') : t('users.active')}
+      <p className="text-slate-700" data-testid="user-status">
+        {user.email} ·{' '}
+        {user.disabledAt
+          ? t('users.disabled')
+          : user.chargingPausedAt
+            ? t('users.paused', { time: format.dateTime(user.chargingPausedAt) })
+            : t('users.active')}
       </p>
       {formError ? (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800">

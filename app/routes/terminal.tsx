@@ -151,7 +151,7 @@ export default function TerminalPage() {
   const canCharge = invoice?.status === 'open' && !data.paused;
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[20rem_1fr]">
+    <div className="grid gap-6 lg:grid-cols-[22rem_1fr]">
       <section aria-labelledby="pick-invoice" className="space-y-3">
         <h1 id="pick-invoice" className="text-2xl font-bold tracking-tight">
           {t('nav.terminal')}

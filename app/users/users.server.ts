@@ -12,7 +12,15 @@ type Actor = { id: number; ip?: string | null };
 
 export function listUsers() {
   return getDb()
-    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, createdAt: users.createdAt })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      disabledAt: users.disabledAt,
+      chargingPausedAt: users.chargingPausedAt,
+      createdAt: users.createdAt,
+    })
     .from(users)
     .orderBy(asc(users.name))
     .all();

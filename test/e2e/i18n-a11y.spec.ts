@@ -1,20 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
-import { logIn } from './helpers';
-
-async function switchLanguage(page: Page, name: 'English' | 'Français') {
-  await page.getByRole('button', { name, exact: true }).click();
-  await expect(page.locator('html')).toHaveAttribute('lang', name === 'English' ? 'en' : 'fr-CA');
-}
-
-async function expectNoSeriousA11yViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label}: ${v.id} (${v.impact}) — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious).toEqual([]);
-}
+import { expectNoSeriousA11yViolations, logIn, switchLanguage } from './helpers';
 
 test('a user switches to French; the terminal and a decline message appear in French, with French money', async ({ page }) => {
   await logIn(page, 'staff');
@@ -67,6 +53,8 @@ test('the terminal works from the keyboard alone, and the outcome takes focus', 
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/q=INV-10/);
   const invoiceLink = page.getByRole('navigation', { name: 'Open invoices' }).getByRole('link').first();
+  // The URL changes a moment before the list re-renders: wait for the search's own result.
+  await expect(invoiceLink).toContainText('INV-10');
   const number = (await invoiceLink.innerText()).split(/\s/)[0]!;
   await invoiceLink.focus();
   await page.keyboard.press('Enter');

@@ -26,7 +26,7 @@ test('staff charges an invoice with 4242 4242 4242 4242, sees the receipt and th
   await charge(page, '4242 4242 4242 4242');
   const receipt = page.getByTestId('receipt');
   await expect(receipt).toContainText('Payment approved — $89.50 USD');
-  await expect(receipt).toContainText('VISA ···· 4242');
+  await expect(receipt).toContainText('Visa ···4242');
   await expect(receipt).toContainText(/pi_/);
   await expect(receipt).toContainText('Receipt sent to alicia.romero@example.com.');
   // Focus moves to the outcome so a keyboard or screen-reader user lands on it.
@@ -55,6 +55,11 @@ test('4000 0025 0000 3155 shows the authentication message', async ({ page }) =>
     "This card needs the bank's authentication (3-D Secure), which this terminal cannot do over the phone. Ask for a different card.",
   );
   await expect(page.getByTestId('decline')).toContainText('authentication_required');
+  // Stripe's message for developers never shows to staff unless they open the technical details.
+  const developerText = page.getByTestId('decline').getByText(/error_on_requires_action/);
+  await expect(developerText).toBeHidden();
+  await page.getByTestId('decline').getByText('Technical details').click();
+  await expect(developerText).toBeVisible();
 });
 
 test('an incomplete card is caught in the page before anything is sent', async ({ page }) => {

@@ -8,9 +8,9 @@ import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { handleStripeWebhook } from '~/payments/webhooks.server';
 import { getDb, getSqlite } from '~/platform/db.server';
 import { newRefundKey, refundableAmount, refundCharge, type RefundResult } from '~/refunds/refund-charge.server';
+import { REFUND_REFUSALS } from '~/refunds/refund-form';
 import { settlePendingRefunds } from '~/refunds/settle-pending-refunds.server';
 import { financeSummary } from '~/reports/dashboard.server';
-import { REFUND_REFUSALS } from '~/routes/charges.$id';
 
 import { auditEvents, invoices, paymentAttempts, refunds, settings, webhookEvents } from '../../db/schema';
 import { seedDemoHistory } from '../../demo/demo-history';

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { CARD_BRANDS, DECLINE_CODE_CHOICES } from '~/charges/filter-choices';
 import { STATUS_LABEL_KEYS } from '~/components/status-badge';
+import { useLabels } from '~/components/use-labels';
 
 import { ATTEMPT_STATUSES } from '../../../db/schema';
 
@@ -38,6 +39,7 @@ export function ChargeFilters({
   staff: { id: number; name: string }[];
 }) {
   const { t } = useTranslation();
+  const labels = useLabels();
   const params = new URLSearchParams(filterParams);
   const value = (name: string) => params.get(name) ?? '';
   const fieldError = (name: FilterField) =>
@@ -46,8 +48,8 @@ export function ChargeFilters({
         {t(FILTER_ERROR_KEYS[errors[name]!] ?? 'charges.errors.choice')}
       </p>
     ) : null;
-  const field = (name: FilterField, label: string, input: JSX.Element) => (
-    <div>
+  const field = (name: FilterField, label: string, input: JSX.Element, className?: string) => (
+    <div className={className}>
       <label htmlFor={`filter-${name}`} className="field-label">
         {label}
       </label>
@@ -65,7 +67,8 @@ export function ChargeFilters({
   });
 
   return (
-    <Form method="get" className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label={t('charges.filters')}>
+    // Columns at least 14rem wide, so every choice (French too) shows in full in its select; dense fills the gaps.
+    <Form method="get" className="card grid grid-flow-row-dense grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-3" aria-label={t('charges.filters')}>
       {field('from', t('charges.from'), <input type="date" {...inputProps('from')} />)}
       {field('to', t('charges.to'), <input type="date" {...inputProps('to')} />)}
       {field(
@@ -87,10 +90,11 @@ export function ChargeFilters({
           <option value="">{t('charges.any')}</option>
           {DECLINE_CODE_CHOICES.map((code) => (
             <option key={code} value={code}>
-              {code === 'authentication_required' ? t('charges.authRequiredChoice') : code}
+              {code === 'authentication_required' ? t('charges.authRequiredChoice') : labels.declineCode(code)}
             </option>
           ))}
         </select>,
+        'sm:col-span-2',
       )}
       {field(
         'user',
@@ -120,7 +124,7 @@ export function ChargeFilters({
           <option value="">{t('charges.any')}</option>
           {CARD_BRANDS.map((brand) => (
             <option key={brand} value={brand}>
-              {brand}
+              {labels.brand(brand)}
             </option>
           ))}
         </select>,
@@ -131,7 +135,7 @@ export function ChargeFilters({
       <div className="sm:col-span-2">
         {field('q', t('charges.search'), <input type="search" placeholder={t('charges.searchPlaceholder')} {...inputProps('q')} />)}
       </div>
-      <div className="flex items-end gap-2 sm:col-span-3 lg:col-span-6">
+      <div className="col-span-full flex items-end gap-2">
         <button type="submit" className="btn-primary">
           {t('charges.apply')}
         </button>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { DataTable } from '~/components/data-table';
 import { StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
+import { useLabels } from '~/components/use-labels';
 
 import type { AttemptStatus, Currency } from '../../../db/schema';
 
@@ -27,6 +28,7 @@ type Row = {
 export function ChargesTable({ rows }: { rows: Row[] }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   return (
     <DataTable caption={t('charges.caption')}>
       <thead className="bg-slate-50">
@@ -77,10 +79,8 @@ export function ChargesTable({ rows }: { rows: Row[] }) {
               <StatusBadge status={row.status} />
               {row.disputed ? <span className="ml-1 text-xs font-semibold text-red-800">{t('charges.disputed')}</span> : null}
             </td>
-            <td className="table-cell">{row.cardBrand ? `${row.cardBrand} ···· ${row.cardLast4}` : '—'}</td>
-            <td className="table-cell">
-              {(row.declineCode ?? row.failureCode) ? <code className="text-xs">{row.declineCode ?? row.failureCode}</code> : null}
-            </td>
+            <td className="table-cell">{row.cardBrand ? labels.card(row.cardBrand, row.cardLast4) : '—'}</td>
+            <td className="table-cell">{row.declineCode || row.failureCode ? labels.decline(row) : null}</td>
             <td className="table-cell">{row.staffName}</td>
           </tr>
         ))}

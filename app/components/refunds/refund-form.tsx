@@ -1,15 +1,16 @@
 import { Form, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 
-import { useFormat } from '~/components/use-format';
-import { REFUND_REASONS } from '~/refunds/refund-reasons';
+import { REFUND_REASON_KEYS, REFUND_REASONS } from '~/refunds/refund-reasons';
 
-const REASON_KEYS = {
-  requested_by_customer: 'refundForm.reasons.requestedByCustomer',
-  duplicate: 'refundForm.reasons.duplicate',
-  fraudulent: 'refundForm.reasons.fraudulent',
-} as const;
+import { useFormat } from '../use-format';
 
+export type RefundFieldErrors = Partial<Record<'amount' | 'reason', string[]>>;
+
+/**
+ * Step one of a refund: how much and why. It sends nothing: the server answers with a confirmation to read first.
+ * The page keys this form by its refund key, so after a refund it comes back empty, never holding the last amount.
+ */
 export function RefundForm({
   refundKey,
   remaining,
@@ -19,22 +20,21 @@ export function RefundForm({
   refundKey: string;
   remaining: number;
   currency: string;
-  fieldErrors: Record<string, string[]>;
+  fieldErrors: RefundFieldErrors;
 }) {
   const { t } = useTranslation();
   const format = useFormat();
   const navigation = useNavigation();
-  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'refund';
+  const busy = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'review';
   return (
     <section className="card" aria-labelledby="refund-title">
       <h2 id="refund-title" className="font-semibold">
         {t('refundForm.title')}
       </h2>
       <p className="mt-1 text-sm text-slate-600">{t('refundForm.remaining', { amount: format.money(remaining, currency) })}</p>
-      <Form method="post" className="mt-3 flex flex-wrap items-end gap-3">
-        <input type="hidden" name="intent" value="refund" />
+      <Form method="post" className="mt-3 flex flex-wrap items-end gap-3" data-testid="refund-form">
         <input type="hidden" name="idempotencyKey" value={refundKey} />
-        <div>
+        <div className="min-w-[16rem]">
           <label htmlFor="refund-amount" className="field-label">
             {t('refundForm.amount')}
           </label>
@@ -42,6 +42,7 @@ export function RefundForm({
             id="refund-amount"
             name="amount"
             inputMode="decimal"
+            autoComplete="off"
             placeholder={t('refundForm.amountPlaceholder')}
             className="field-input"
             aria-invalid={fieldErrors.amount ? true : undefined}
@@ -51,7 +52,7 @@ export function RefundForm({
             {fieldErrors.amount?.[0]}
           </p>
         </div>
-        <div>
+        <div className="min-w-[16rem]">
           <label htmlFor="refund-reason" className="field-label">
             {t('refundForm.reason')}
           </label>
@@ -65,7 +66,7 @@ export function RefundForm({
           >
             {REFUND_REASONS.map((reason) => (
               <option key={reason} value={reason}>
-                {t(REASON_KEYS[reason])}
+                {t(REFUND_REASON_KEYS[reason])}
               </option>
             ))}
           </select>
@@ -73,8 +74,8 @@ export function RefundForm({
             {fieldErrors.reason?.[0]}
           </p>
         </div>
-        <button type="submit" className="btn-danger mb-6" disabled={busy}>
-          {busy ? t('refundForm.refunding') : t('refundForm.submit')}
+        <button type="submit" name="intent" value="review" className="btn-danger mb-6" disabled={busy}>
+          {t('refundForm.submit')}
         </button>
       </Form>
     </section>

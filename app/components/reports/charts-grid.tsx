@@ -4,6 +4,7 @@ import type { getReport } from '~/reports/reports.server';
 
 import { AttemptsChart, AuthRequiredChart, DeclinesChart, SignalChart } from '../report-charts';
 import { useFormat } from '../use-format';
+import { useLabels } from '../use-labels';
 import { ChartCard, type Column, DailyTable } from './chart-card';
 import { RevenueCard } from './report-sections';
 
@@ -21,6 +22,7 @@ const STATUS_KEYS = {
 export function ChartsGrid({ report }: { report: Report }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   const { daily, codes, signal } = report;
   return (
     <div className="grid gap-6 xl:grid-cols-2">
@@ -45,7 +47,7 @@ export function ChartsGrid({ report }: { report: Report }) {
         table={
           <DailyTable
             rows={daily}
-            columns={codes.map((code): Column<Day> => [code === 'other' ? t('reports.otherCodes') : code, (d) => format.number(d.declines[code] ?? 0)])}
+            columns={codes.map((code): Column<Day> => [labels.declineCode(code), (d) => format.number(d.declines[code] ?? 0)])}
           />
         }
       >

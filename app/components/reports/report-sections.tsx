@@ -4,6 +4,7 @@ import type { getReport } from '~/reports/reports.server';
 import type { StaffOutlier } from '~/reports/staff-outliers.server';
 
 import { useFormat } from '../use-format';
+import { useLabels } from '../use-labels';
 
 type Report = ReturnType<typeof getReport>;
 
@@ -94,6 +95,7 @@ const DIMENSIONS = [
 export function BreakdownTables({ breakdowns }: { breakdowns: Report['breakdowns'] }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   return (
     <div className="grid gap-6 xl:grid-cols-3">
       {DIMENSIONS.map(([dimension, titleKey]) => (
@@ -123,7 +125,13 @@ export function BreakdownTables({ breakdowns }: { breakdowns: Report['breakdowns
                 {breakdowns[dimension].slice(0, 12).map((row) => (
                   <tr key={row.value}>
                     <th scope="row" className="table-cell text-left font-normal">
-                      {row.label || t('reports.unknownValue')}
+                      {!row.label
+                        ? t('reports.unknownValue')
+                        : dimension === 'country'
+                          ? labels.country(row.label)
+                          : dimension === 'brand'
+                            ? labels.brand(row.label)
+                            : row.label}
                     </th>
                     <td className="table-cell text-right tabular-nums">{format.number(row.attempts)}</td>
                     <td className="table-cell text-right tabular-nums">{format.percent(row.successRate)}</td>

@@ -2,7 +2,9 @@ import { Form, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { TechnicalDetails } from '~/components/technical-details';
 import { useFormat } from '~/components/use-format';
+import { useLabels } from '~/components/use-labels';
 import type { getAttempt } from '~/payments/attempts.server';
 import { UNKNOWN_OUTCOME_KEY } from '~/payments/decline-messages';
 
@@ -13,6 +15,7 @@ type AttemptView = NonNullable<ReturnType<typeof getAttempt>> & { messageKey: st
 export function ChargeOutcome({ attempt, allowedCountries }: { attempt: AttemptView; allowedCountries: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   const ref = useRef<HTMLDivElement>(null);
   const revalidator = useRevalidator();
   const unsettled = attempt.status === 'pending' || attempt.status === 'unknown';
@@ -26,7 +29,7 @@ export function ChargeOutcome({ attempt, allowedCountries }: { attempt: AttemptV
   }, [unsettled, revalidator]);
 
   const amount = format.money(attempt.amount, attempt.currency);
-  const card = attempt.cardBrand ? `${attempt.cardBrand.toUpperCase()} ···· ${attempt.cardLast4}` : null;
+  const card = attempt.cardBrand ? labels.card(attempt.cardBrand, attempt.cardLast4) : null;
   let body;
   if (attempt.status === 'succeeded') {
     body = (
@@ -56,14 +59,8 @@ export function ChargeOutcome({ attempt, allowedCountries }: { attempt: AttemptV
           {attempt.authenticationRequired ? t('terminal.authTitle') : attempt.status === 'blocked' ? t('terminal.blockedTitle') : t('terminal.declinedTitle')}
         </h3>
         <p className="mt-1 text-red-950">{attempt.messageKey ? t(attempt.messageKey, { countries: allowedCountries }) : null}</p>
-        <p className="mt-2 text-xs text-red-900">
-          {card ? `${card} · ` : ''}
-          {[attempt.failureCode, attempt.declineCode].filter(Boolean).map((code) => (
-            <code key={code} className="mr-1 rounded bg-white/70 px-1">
-              {code}
-            </code>
-          ))}
-        </p>
+        <p className="mt-2 text-xs text-red-900">{[card, labels.decline(attempt)].filter(Boolean).join(' · ')}</p>
+        <TechnicalDetails className="mt-1 text-red-900" codes={[attempt.failureCode, attempt.declineCode]} message={attempt.failureMessage} />
       </div>
     );
   } else {

@@ -3,12 +3,14 @@ import { useTranslation } from 'react-i18next';
 
 import { StatusBadge } from '~/components/status-badge';
 import { useFormat } from '~/components/use-format';
+import { useLabels } from '~/components/use-labels';
 import type { listMyChargesToday } from '~/payments/attempts.server';
 
 /** The person's own charges today, newest first, each a link back to its outcome. */
 export function MyCharges({ charges }: { charges: ReturnType<typeof listMyChargesToday> }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const labels = useLabels();
   return (
     <section aria-labelledby="my-charges" className="space-y-2">
       <h2 id="my-charges" className="text-lg font-semibold">
@@ -26,7 +28,7 @@ export function MyCharges({ charges }: { charges: ReturnType<typeof listMyCharge
               </Link>
               <span className="tabular-nums">{format.money(c.amount, c.currency)}</span>
               {c.cardLast4 ? <span>···· {c.cardLast4}</span> : null}
-              {(c.declineCode ?? c.failureCode) ? <code className="rounded bg-slate-100 px-1 text-xs">{c.declineCode ?? c.failureCode}</code> : null}
+              {c.declineCode || c.failureCode ? <span className="text-red-900">{labels.decline(c)}</span> : null}
               <span className="ml-auto text-slate-600">{format.dateTime(c.createdAt)}</span>
             </li>
           ))}
