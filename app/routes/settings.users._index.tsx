@@ -41,7 +41,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const schema = createUserSchema(t, { isCommon: isCommonPassword });
   const submission = parseWithZod(form, { schema });
-  if (submission.status !== 'success') return json({ listError: null, submission: boundedReply(submission, schema, { hideFields: ['password'] }) }, { status: 400 });
+  if (submission.status !== 'success')
+    return json({ listError: null, submission: boundedReply(submission, schema, { hideFields: ['password'] }) }, { status: 400 });
   const result = await createUser(submission.value, { id: actor.id, ip: clientIp(request) });
   if (!result.ok) {
     const fieldErrors = { [result.field ?? 'email']: [t(USER_REFUSAL_KEYS[result.reason])] };

@@ -44,12 +44,7 @@ export function ChartsGrid({ report }: { report: Report }) {
       <ChartCard
         id="declines"
         title={t('reports.declinesChart')}
-        table={
-          <DailyTable
-            rows={daily}
-            columns={codes.map((code): Column<Day> => [labels.declineCode(code), (d) => format.number(d.declines[code] ?? 0)])}
-          />
-        }
+        table={<DailyTable rows={daily} columns={codes.map((code): Column<Day> => [labels.declineCode(code), (d) => format.number(d.declines[code] ?? 0)])} />}
       >
         <DeclinesChart data={daily} codes={codes} />
       </ChartCard>
