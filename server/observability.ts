@@ -30,11 +30,14 @@ export function requestObservability(opts: { routeIdOf: (pathname: string, dataR
         httpDuration.observe({ route, method: req.method, status: String(res.statusCode) }, seconds);
         const line = { method: req.method, path: req.path, route, status: res.statusCode, ms: Math.round(seconds * 10_000) / 10 };
         const level = res.statusCode >= 500 ? 'error' : QUIET_PATHS.has(req.path) ? 'debug' : 'info';
-        if (logger.isLevelEnabled('debug')) {
-          logger[level]({ ...line, ip: req.ip, headers: req.headers, responseHeaders: res.getHeaders() }, 'request');
-        } else {
-          logger[level]({ ...line, ip: req.ip }, 'request');
-        }
+        // 'finish' runs in the context of whatever wrote the last bytes: name the request explicitly.
+        runWithRequestContext({ requestId }, () => {
+          if (logger.isLevelEnabled('debug')) {
+            logger[level]({ ...line, ip: req.ip, headers: req.headers, responseHeaders: res.getHeaders() }, 'request');
+          } else {
+            logger[level]({ ...line, ip: req.ip }, 'request');
+          }
+        });
       });
       next();
     });

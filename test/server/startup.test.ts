@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { closeDb } from '~/platform/db.server';
@@ -51,6 +52,10 @@ describe('npm start on a generated history (issue 12: it crashed on a UNIQUE ide
       env,
     );
     expect(manager.code, manager.stderr).toBe(0);
+    // Managers need a second factor by default; this owner reads reports with a password only (a /settings choice).
+    const db = new Database(env.DATABASE_PATH);
+    db.prepare("insert into settings (key, value, updated_at) values ('two_factor_manager', '0', ?)").run(Date.now());
+    db.close();
     const expected = signalOf(env.DATABASE_PATH);
     // A flat 0.5% history: the old start-up's demo charges (rising to 4.5%) turned this banner on.
     expect(expected.on).toBe(false);
