@@ -2,6 +2,7 @@
 export default {
   ignoredRouteFiles: ['**/.*', '**/*.test.*'],
   serverModuleFormat: 'esm',
+  serverDependenciesToBundle: [/^@stripe\/stripe-js/],
   tailwind: true,
   postcss: false,
   future: {

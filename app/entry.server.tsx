@@ -10,6 +10,7 @@ import { I18nextProvider, initReactI18next } from 'react-i18next';
 
 import { i18nConfig } from '~/platform/i18n';
 import { getLocale } from '~/platform/i18n.server';
+import { getLogger } from '~/platform/logger.server';
 import { NonceProvider } from '~/platform/nonce';
 
 const ABORT_DELAY = 5_000;
@@ -50,7 +51,7 @@ export default async function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) getLogger().error({ err: error }, 'render failed after the shell was sent');
         },
       },
     );
@@ -62,13 +63,16 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
   // Client mistakes (a 404, a 405 for a route without that method) are answered, not logged as faults.
   if (isRouteErrorResponse(error)) {
-    if (error.status >= 500) console.error(`${request.method} ${new URL(request.url).pathname}: ${error.status} ${error.statusText}`);
+    if (error.status >= 500) getLogger().error({ method: request.method, path: new URL(request.url).pathname, status: error.status }, error.statusText);
     return;
   }
   // Message and stack only: never the request body, which may carry personal data.
-  console.error(`${request.method} ${new URL(request.url).pathname}:`, error instanceof Error ? error.stack : String(error));
+  getLogger().error({ err: error, method: request.method, path: new URL(request.url).pathname }, 'request failed');
 }
 
 // The launcher starts these through the build, so they share this bundle's database connection and in-flight state.
+export { registerBacklogMetrics } from '~/payments/backlog-metrics.server';
+export { waitForInFlightCharges } from '~/payments/charge-invoice.server';
 export { startBackgroundJobs, stopBackgroundJobs } from '~/platform/background-jobs.server';
+export { closeDb } from '~/platform/db.server';
 export { configureRuntime } from '~/platform/runtime-config.server';

@@ -1,7 +1,7 @@
 /**
  * Synthetic charge history: staff, invoices, payment attempts with a realistic decline mix, recoveries,
  * refunds and disputes-free settled rows, written straight into SQLite for reports, demos and benchmarks.
- * Deterministic for a given seed and end time. No card numbers anywhere: only brand, last 4 and expiry,
+ * Deterministic for a given seed, end time and starting database. No card numbers anywhere: only brand, last 4 and expiry,
  * as the app itself stores.
  */
 import { randomBytes } from 'node:crypto';
@@ -61,7 +61,11 @@ async function ensureHistoryUsers(sqlite: Database.Database) {
 /** Writes the history in one transaction with prepared statements, then rebuilds the daily rollup. */
 export async function generateHistory(sqlite: Database.Database, opts: HistoryOptions): Promise<HistoryResult> {
   const started = performance.now();
-  const rand = createRandom(opts.seed ?? 1);
+  const seed = opts.seed ?? 1;
+  const attemptsBefore = (sqlite.prepare('select max(id) as n from payment_attempts').get() as { n: number | null }).n ?? 0;
+  // Into a database that already holds attempts (a second run, demo data) the same seed draws another stream, so
+  // idempotency keys and Stripe ids never repeat an earlier run's. An empty database gets the seed as it is.
+  const rand = createRandom(attemptsBefore === 0 ? seed : (seed ^ Math.imul(attemptsBefore + 1, 0x9e3779b1)) | 0);
   const endAt = opts.endAt ?? Date.now();
   const scenario = opts.scenario ?? 'flat';
   const authShare = opts.authShare ?? ((daysAgo: number) => scenarioAuthShare(scenario, daysAgo));

@@ -1,9 +1,12 @@
+import type Database from 'better-sqlite3';
 import { eq, inArray } from 'drizzle-orm';
 
 import { invoiceNumberFor } from '../app/invoices/invoices.server';
 import type { Db } from '../app/platform/db.server';
 import { hashPassword } from '../app/platform/password.server';
 import { auditEvents, type Currency, invoices, type Role, settings, users } from '../db/schema';
+import { demoAuthShare } from './auth-share';
+import { DEMO_HISTORY_MARKER, generateDemoHistory } from './demo-history';
 
 export const DEMO_USERS: { email: string; name: string; role: Role }[] = [
   { email: 'staff@keyed.test', name: 'Sam Staff', role: 'staff' },
@@ -102,4 +105,35 @@ export async function seedDemo(db: Db, demoPassword: string) {
       .run();
   });
   return { seeded: true };
+}
+
+export type DemoSeedResult =
+  { seeded: false; reason: 'off' | 'not_empty' | 'already_seeded' } | { seeded: true; users: number; invoices: number; attempts: number };
+
+const exists = (sqlite: Database.Database, sql: string, ...params: unknown[]) =>
+  sqlite
+    .prepare(`select exists(${sql}) as x`)
+    .pluck()
+    .get(...params) === 1;
+
+/** No users, no invoices, no payment attempts: a database nobody has used. */
+export function isDatabaseEmpty(sqlite: Database.Database) {
+  return !['users', 'invoices', 'payment_attempts'].some((table) => exists(sqlite, `select 1 from ${table}`));
+}
+
+/**
+ * Demo data for sandbox mode, only ever into an empty database: demo users and invoices, then about 90 days of
+ * charges (~100 a day, authentication-required declines rising so the upgrade banner shows). A database with
+ * anything else in it (generated history, real users) is left as it is, so reports show only its own data.
+ * A start cut short after the users and before the history finishes the job on the next start.
+ */
+export async function seedDemoData(sqlite: Database.Database, db: Db, opts: { enabled: boolean; password: string }): Promise<DemoSeedResult> {
+  if (!opts.enabled) return { seeded: false, reason: 'off' };
+  const started = exists(sqlite, 'select 1 from settings where key = ?', SEED_MARKER);
+  if (started && exists(sqlite, 'select 1 from settings where key = ?', DEMO_HISTORY_MARKER)) return { seeded: false, reason: 'already_seeded' };
+  const resuming = started && !exists(sqlite, 'select 1 from payment_attempts');
+  if (!resuming && !isDatabaseEmpty(sqlite)) return { seeded: false, reason: 'not_empty' };
+  if (!started) await seedDemo(db, opts.password);
+  const history = await generateDemoHistory(sqlite, { attempts: 9000, authShare: demoAuthShare });
+  return { seeded: true, users: DEMO_USERS.length, invoices: DEMO_INVOICES.length, attempts: history?.attempts ?? 0 };
 }

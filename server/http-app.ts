@@ -1,5 +1,5 @@
 import type { ServerBuild } from '@remix-run/node';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 
 import { isCrossSiteStateChange } from './origin-check';
 import { createRequestHandler } from './remix-handler';
@@ -13,13 +13,16 @@ export type HttpAppOptions = {
   trustProxy: boolean;
   /** Outside sandbox mode Keyed is served over HTTPS unless ALLOW_INSECURE_HTTP=1: HSTS, and https origins accepted. */
   httpsOnly: boolean;
+  /** Middleware that runs first, before the headers and checks (the launcher's request ids, access log, /metrics). */
+  before?: RequestHandler[];
 };
 
 /** The Express app in front of Remix: headers, the cross-site check and the body limits come before any route code. */
-export function createHttpApp({ build, mode, payment, trustProxy, httpsOnly }: HttpAppOptions) {
+export function createHttpApp({ build, mode, payment, trustProxy, httpsOnly, before = [] }: HttpAppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy ? 1 : false);
+  for (const handler of before) app.use(handler);
   app.use(nonceMiddleware());
   app.use(securityHeaders(payment, { httpsOnly }));
   app.use((req, res, next) => {

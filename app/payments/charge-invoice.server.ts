@@ -119,6 +119,16 @@ export function isInFlight(attemptId: number) {
   return inFlight.has(attemptId);
 }
 
+/** Resolves true once no attempt is being sent, or false at the deadline (shutdown waits here, bounded). */
+export async function waitForInFlightCharges(timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight.size > 0) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
 /**
  * Sends (or re-sends) an attempt to Stripe and records the answer. Every call builds the identical
  * request from the stored row with the stored key, so Stripe replays rather than charging twice.

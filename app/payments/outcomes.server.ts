@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 
 import { audit } from '~/platform/audit.server';
 import { getDb, type Tx } from '~/platform/db.server';
+import { getMetrics } from '~/platform/metrics.server';
 import { isStripeError } from '~/platform/stripe.server';
 import { addToRollup } from '~/reports/rollup.server';
 
@@ -81,7 +82,9 @@ export type OutcomeSource = 'api' | 'reconciler' | 'webhook';
  */
 export function recordOutcome(attemptId: number, outcome: Outcome, source: OutcomeSource): AttemptStatus {
   const db = getDb();
-  return db.transaction(
+  // Counted once the transaction has committed, and only for a change of state (a replayed answer is not a charge).
+  let transition: Outcome['status'] | null = null;
+  const status = db.transaction(
     (tx) => {
       const attempt = tx.select().from(paymentAttempts).where(eq(paymentAttempts.id, attemptId)).get();
       if (!attempt) throw new Error(`payment attempt ${attemptId} not found`);
@@ -104,6 +107,7 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
           .run();
         if (attempt.status === 'pending') {
           audit({ actorUserId: attempt.userId, action: 'charge.unknown', subjectType: 'payment_attempt', subjectId: attemptId, details: { source } }, tx);
+          transition = 'unknown';
         }
         return 'unknown';
       }
@@ -151,10 +155,13 @@ export function recordOutcome(attemptId: number, outcome: Outcome, source: Outco
         tx,
       );
       if (outcome.status === 'failed') pauseStaffAfterManyDeclines(tx, attempt.userId, now);
+      transition = outcome.status;
       return outcome.status;
     },
     { behavior: 'immediate' },
   );
+  if (transition) getMetrics().charges.inc({ outcome: transition, source });
+  return status;
 }
 
 function flagConflict(tx: Tx, attempt: Attempt, outcome: Outcome, source: OutcomeSource) {

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
+import { getLogger } from '~/platform/logger.server';
 import { getStripe, STRIPE_IDEMPOTENCY_RESEND_WINDOW_MS } from '~/platform/stripe.server';
 import { settlePendingRefunds } from '~/refunds/settle-pending-refunds.server';
 
@@ -136,7 +137,7 @@ function flagExpiredAttempts(now: number) {
 }
 
 let timer: NodeJS.Timeout | undefined;
-let running = false;
+let running: Promise<void> | null = null;
 
 /** Runs once now (settling whatever a crash left behind) and then every minute, in-process, one run at a time: charges, then refunds. */
 export function startReconciler() {
@@ -144,13 +145,17 @@ export function startReconciler() {
   const run = (minAgeMs?: number) => {
     // A run can outlast the interval while Stripe is down (timeouts and retries): never stack runs.
     if (running) return;
-    running = true;
-    reconcileAttempts(minAgeMs === undefined ? {} : { minAgeMs })
+    running = reconcileAttempts(minAgeMs === undefined ? {} : { minAgeMs })
+      .then((report) => {
+        if (report.checked > 0 || report.flagged > 0) getLogger().info({ reconciler: report }, 'reconciler run');
+      })
       // Refunds whose answer from Stripe was lost are settled the same way, by looking before re-sending.
-      .then(() => settlePendingRefunds(minAgeMs === undefined ? {} : { olderThanMs: minAgeMs }))
-      .catch((error: unknown) => console.error('reconciler:', error instanceof Error ? error.message : String(error)))
+      .then(async () => {
+        await settlePendingRefunds(minAgeMs === undefined ? {} : { olderThanMs: minAgeMs });
+      })
+      .catch((error: unknown) => getLogger().error({ err: error }, 'reconciler run failed'))
       .finally(() => {
-        running = false;
+        running = null;
       });
   };
   run(0);
@@ -158,7 +163,9 @@ export function startReconciler() {
   timer.unref();
 }
 
-export function stopReconciler() {
+/** No further runs; resolves when the run under way (if any) has finished, so shutdown never cuts a charge in half. */
+export function stopReconciler(): Promise<void> {
   if (timer) clearInterval(timer);
   timer = undefined;
+  return running ?? Promise.resolve();
 }

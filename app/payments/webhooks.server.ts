@@ -3,6 +3,8 @@ import type Stripe from 'stripe';
 
 import { audit } from '~/platform/audit.server';
 import { getDb } from '~/platform/db.server';
+import { getLogger } from '~/platform/logger.server';
+import { getMetrics } from '~/platform/metrics.server';
 import { getStripe, getWebhookSecret } from '~/platform/stripe.server';
 import { recordDispute } from '~/refunds/disputes.server';
 import { recordChargeRefunded, recordStripeRefund } from '~/refunds/stripe-refunds.server';
@@ -41,6 +43,8 @@ export function handleStripeWebhook(rawBody: string, signature: string | null, n
   if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof object !== 'object' || object === null) {
     return { status: 400, body: 'Malformed event' };
   }
+  // How long Stripe took to tell us (retries included): a growing lag means settlements by webhook arrive late.
+  getMetrics().webhookLag.observe({ type: event.type }, Math.max(0, Date.now() / 1000 - event.created));
   const db = getDb();
   // Only a fully applied event is a duplicate. One recorded but not applied (the process died in between)
   // is applied again when Stripe retries it: applying is forward-only and deduplicated, so that is safe.
@@ -55,7 +59,7 @@ export function handleStripeWebhook(rawBody: string, signature: string | null, n
   } catch (error) {
     // Forget the id so Stripe's retry of this event is applied rather than skipped as a duplicate.
     db.delete(webhookEvents).where(eq(webhookEvents.id, event.id)).run();
-    console.error(`webhook ${event.id} (${event.type}) failed:`, error instanceof Error ? error.message : String(error));
+    getLogger().error({ err: error, eventId: event.id, eventType: event.type }, 'webhook failed; Stripe will retry it');
     return { status: 500, body: 'Processing failed' };
   }
   db.update(webhookEvents).set({ processedAt: Date.now() }).where(eq(webhookEvents.id, event.id)).run();

@@ -19,8 +19,9 @@ export function startBackgroundJobs() {
   }
 }
 
-export function stopBackgroundJobs() {
-  stopReconciler();
+/** Stops the timers; resolves once a reconciler run under way has finished. */
+export function stopBackgroundJobs(): Promise<void> {
   if (housekeeping) clearInterval(housekeeping);
   housekeeping = undefined;
+  return stopReconciler();
 }

@@ -42,6 +42,11 @@ const EnvSchema = z.object({
   SANDBOX_DB: z.string().trim().min(1).default('data/sandbox.db'),
   DEMO_PASSWORD: z.string().min(8).max(128).default('keyed-demo-pass'),
   ALLOWED_CARD_COUNTRIES: countryList.optional(),
+  // Demo users, invoices and charge history in sandbox mode, only ever into an empty database.
+  KEYED_DEMO: z.enum(['on', 'off'], { errorMap: () => ({ message: 'use on or off' }) }).default('on'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Lets a scraper that is not on this machine read /metrics (Authorization: Bearer …); loopback needs none.
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TRUST_PROXY: z
     .enum(['', '0', '1'], { errorMap: () => ({ message: 'use 1 behind one reverse proxy, else leave empty' }) })
     .optional()

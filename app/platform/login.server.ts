@@ -9,6 +9,7 @@ import { audit, clientIp } from './audit.server';
 import { cookieName, secureCookies } from './cookies.server';
 import { getDb } from './db.server';
 import { rememberDevice, trustedDeviceId } from './device-cookie.server';
+import { getMetrics } from './metrics.server';
 import { getDummyHash, verifyPassword } from './password.server';
 import { createSessionRow, deleteSession, readSessionId, sessionCookie, sessionSecrets } from './session.server';
 import { attemptSucceeded, beginAttempt, loginThrottleKeys, throttleKey } from './throttle.server';
@@ -53,6 +54,7 @@ export async function login(request: Request, email: string, password: string): 
   const start = beginAttempt(loginThrottleKeys({ email: normalizedEmail, ip, deviceId }), now);
   if (!start.ok) {
     audit({ actorUserId: null, action: 'login.throttled', ip, details: { ...auditedEmail(normalizedEmail, user ?? null), device: Boolean(deviceId) } });
+    getMetrics().loginThrottled.inc();
     return throttled(start.until, now);
   }
 
@@ -67,6 +69,7 @@ export async function login(request: Request, email: string, password: string): 
       ip,
       details: { ...auditedEmail(normalizedEmail, user ?? null), reason: !user ? 'unknown_email' : user.disabledAt ? 'disabled' : 'bad_password' },
     });
+    getMetrics().loginFailures.inc();
     return { ok: false, reason: 'invalid' };
   }
   attemptSucceeded(start.ticket);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 import { type Cookie, createCookie } from '@remix-run/node';
 import { eq, lt, or } from 'drizzle-orm';
@@ -46,13 +46,22 @@ export function sessionLimits() {
   return { idleMs: env.SESSION_IDLE_MINUTES * 60_000, absoluteMs: env.SESSION_ABSOLUTE_HOURS * 3_600_000 };
 }
 
+/**
+ * The database holds a SHA-256 of the session id, never the id itself: a copy of the database (a backup, a
+ * support dump) then holds nothing a browser could present, even where the cookie's signing secret is known.
+ */
+function storedId(id: string) {
+  return createHash('sha256').update(id).digest('base64url');
+}
+
+/** Creates the row and returns the id for the cookie (only its hash is stored). */
 export function createSessionRow(userId: number, meta: { ip: string | null; userAgent: string | null }, now = Date.now()) {
   const id = randomBytes(32).toString('base64url');
   const { absoluteMs } = sessionLimits();
   getDb()
     .insert(sessions)
     .values({
-      id,
+      id: storedId(id),
       userId,
       createdAt: now,
       lastSeenAt: now,
@@ -65,8 +74,9 @@ export function createSessionRow(userId: number, meta: { ip: string | null; user
 }
 
 /** The live session for an id, touching last_seen_at; null (and the row removed) when idle or past its absolute expiry. */
-export function findLiveSession(id: string, now = Date.now()) {
+export function findLiveSession(cookieId: string, now = Date.now()) {
   const db = getDb();
+  const id = storedId(cookieId);
   const row = db.select().from(sessions).where(eq(sessions.id, id)).get();
   if (!row) return null;
   const { idleMs } = sessionLimits();
@@ -80,8 +90,11 @@ export function findLiveSession(id: string, now = Date.now()) {
   return row;
 }
 
-export function deleteSession(id: string) {
-  getDb().delete(sessions).where(eq(sessions.id, id)).run();
+export function deleteSession(cookieId: string) {
+  getDb()
+    .delete(sessions)
+    .where(eq(sessions.id, storedId(cookieId)))
+    .run();
 }
 
 export function deleteUserSessions(userId: number) {

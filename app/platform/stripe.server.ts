@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 
 import { getEnv } from './env.server';
+import { getMetrics, stripePathTemplate } from './metrics.server';
 import { getRuntimeConfig } from './runtime-config.server';
 
 // Keys the sandbox accepts, like stripe-mock accepts any well-formed test key. Not secrets.
@@ -24,7 +25,7 @@ export function getStripe(): Stripe {
   const { sandboxUrl } = getRuntimeConfig();
   const signature = sandboxUrl ? `sandbox:${sandboxUrl}` : env.STRIPE_SECRET_KEY!;
   if (cached?.signature !== signature) {
-    const common = { maxNetworkRetries: 2, timeout: 30_000, appInfo: { name: 'Keyed', version: '0.1.0' } } as const;
+    const common = { maxNetworkRetries: 2, timeout: 30_000, appInfo: { name: 'Keyed', version: '0.1.0' }, httpClient: measuredHttpClient() } as const;
     const sandbox = sandboxUrl ? new URL(sandboxUrl) : null;
     const client = sandbox
       ? new Stripe(SANDBOX_SECRET_KEY, { ...common, host: sandbox.hostname, port: Number(sandbox.port), protocol: 'http' })
@@ -32,6 +33,36 @@ export function getStripe(): Stripe {
     cached = { signature, client };
   }
   return cached.client;
+}
+
+/**
+ * Stripe's own Node HTTP client, timed: each try (retries included) is one observation, and a try with no answer
+ * at all (refused, reset, timed out) counts as network_error, which Stripe's response events never report.
+ */
+function measuredHttpClient(): Stripe.HttpClient {
+  const inner = Stripe.createNodeHttpClient();
+  const { stripeDuration, stripeErrors } = getMetrics();
+  const measured: Pick<Stripe.HttpClient, 'getClientName' | 'makeRequest'> = {
+    getClientName: () => inner.getClientName(),
+    async makeRequest(host, port, path, method, headers, requestData, protocol, timeout) {
+      const labels = { method, path: stripePathTemplate(path) };
+      const stop = stripeDuration.startTimer(labels);
+      try {
+        const response = await inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
+        const status = response.getStatusCode();
+        stop({ status: String(status) });
+        if (status === 429) stripeErrors.inc({ kind: 'http_429' });
+        else if (status >= 500) stripeErrors.inc({ kind: 'http_5xx' });
+        else if (status >= 400) stripeErrors.inc({ kind: 'http_4xx' });
+        return response;
+      } catch (error) {
+        stop({ status: 'network_error' });
+        stripeErrors.inc({ kind: 'network_error' });
+        throw error;
+      }
+    },
+  };
+  return measured as Stripe.HttpClient;
 }
 
 /** What the browser needs to load Stripe.js: the sandbox serves its stand-in from its own origin. */

@@ -5,7 +5,7 @@ import { chargeInvoice, newAttemptKey } from '~/payments/charge-invoice.server';
 import { getDb, getSqlite } from '~/platform/db.server';
 
 import { invoices, paymentAttempts } from '../../db/schema';
-import { seedDemoHistory, syncSandboxWithHistory } from '../../demo/demo-history';
+import { mirrorHistoryToSandbox, seedDemoHistory } from '../../demo/demo-history';
 import { useTestDatabase } from '../helpers/database';
 import { useSandbox } from '../helpers/sandbox';
 import { createTestUser } from '../helpers/users';
@@ -42,10 +42,10 @@ describe('mirroring charges into the sandbox at start', () => {
     expect(attempt).toMatchObject({ status: 'succeeded', paymentMethodId: 'pm_card_visa' });
     const since = Date.now() - 86_400_000;
     // The next start, against the same sandbox: nothing to import, and no error.
-    expect(await syncSandboxWithHistory(getSqlite(), { sandboxUrl: sandbox.url, since })).toEqual({ imported: 0, skipped: 1, unimportable: 0 });
+    expect(await mirrorHistoryToSandbox(getSqlite(), { sandboxUrl: sandbox.url, since })).toMatchObject({ imported: 0, skipped: 1, unimportable: 0 });
     // Against a sandbox whose file was deleted: the charge is mirrored back, refundable again.
     await sandbox.control('reset', {});
-    expect(await syncSandboxWithHistory(getSqlite(), { sandboxUrl: sandbox.url, since })).toEqual({ imported: 1, skipped: 0, unimportable: 0 });
+    expect(await mirrorHistoryToSandbox(getSqlite(), { sandboxUrl: sandbox.url, since })).toMatchObject({ imported: 1, skipped: 0, unimportable: 0 });
     expect((await sandbox.stripe.paymentIntents.retrieve(attempt.stripePaymentIntentId!)).payment_method).toBe('pm_card_visa');
   });
 

@@ -19,6 +19,8 @@ const child = spawn('npx', ['tsx', 'server/index.ts'], {
     STRIPE_SECRET_KEY: '',
     STRIPE_PUBLISHABLE_KEY: '',
     DEMO_PASSWORD: 'keyed-demo-pass',
+    // One JSON line per request would bury Playwright's own output; warnings and errors still show.
+    LOG_LEVEL: 'warn',
   },
 });
 
