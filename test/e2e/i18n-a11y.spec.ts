@@ -8,7 +8,8 @@ test('a user switches to French; the terminal and a decline message appear in Fr
   await expect(page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Factures' })).toBeVisible();
   await page.goto('/terminal');
   await expect(page.getByRole('heading', { name: 'Terminal', level: 1 })).toBeVisible();
-  await page.getByLabel('Trouver une facture ouverte').fill('Lakeside');
+  // The demo's Lakeside Rowing Club invoice by name: demo history has open "Lakeside Catering" invoices too.
+  await page.getByLabel('Trouver une facture ouverte').fill('Lakeside Rowing');
   await page.getByRole('button', { name: 'Trouver' }).click();
   await page.getByRole('navigation', { name: 'Factures ouvertes' }).getByRole('link').first().click();
   await expect(page.getByTestId('charge-amount')).toHaveText(/^1\s618,20\s\$$/);
