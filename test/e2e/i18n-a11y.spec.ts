@@ -57,7 +57,11 @@ test('the terminal works from the keyboard alone, and the outcome takes focus', 
   // The URL changes a moment before the list re-renders: wait for the search's own result.
   await expect(invoiceLink).toContainText('INV-10');
   const number = (await invoiceLink.innerText()).split(/\s/)[0]!;
-  await invoiceLink.focus();
+  // Focus that invoice's own link: the list may re-render between reading it and pressing Enter.
+  await page
+    .getByRole('navigation', { name: 'Open invoices' })
+    .getByRole('link', { name: new RegExp(`^${number}\\b`) })
+    .focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('#charge-title')).toContainText(number);
   // A person starts once the secure card field is on screen.
