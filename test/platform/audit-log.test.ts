@@ -32,7 +32,7 @@ describe('every audit action has words', () => {
     for (const path of [...sourceFiles('app'), ...sourceFiles('demo')]) {
       const text = readFileSync(path, 'utf8');
       for (const m of text.matchAll(/action: '([a-z_.]+)'/g)) written.add(m[1]!);
-      for (const m of text.matchAll(/action: (\w+) \? '([a-z_.]+)' : '([a-z_.]+)'/g)) [m[2]!, m[3]!].forEach((a) => written.add(a));
+      for (const m of text.matchAll(/action: [\w.]+ \? '([a-z_.]+)' : '([a-z_.]+)'/g)) [m[1]!, m[2]!].forEach((a) => written.add(a));
     }
     // Built from a status at run time: every status it can take.
     for (const status of ['succeeded', 'failed', 'blocked']) written.add(`charge.${status}`);
