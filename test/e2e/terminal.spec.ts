@@ -8,7 +8,10 @@ async function pickInvoice(page: Page, search: string) {
   await page.goto('/terminal');
   await page.getByLabel('Find an open invoice').fill(search);
   await page.getByRole('button', { name: 'Find' }).click();
-  await page.getByRole('navigation', { name: 'Open invoices' }).getByRole('link').first().click();
+  // Wait for the search's own result: the list re-renders a moment after the click.
+  const first = page.getByRole('navigation', { name: 'Open invoices' }).getByRole('link').first();
+  await expect(first).toContainText(search);
+  await first.click();
   await expect(page.locator('#charge-title')).toContainText(search);
 }
 
