@@ -152,7 +152,8 @@ describe('upgrade signal on real rollups', () => {
   it('follows the manager’s threshold setting', async () => {
     const staff = await createTestUser('staff');
     // 1.5% throughout: no rise, and under the default 2% threshold…
-    writeHistory(60, 300, () => 0.015, [staff.id], 13);
+    // Days aligned to UTC days (the signal's windows), so the outcome does not depend on the time of day the test runs.
+    writeHistory(60, 300, () => 0.015, [staff.id], 13, Date.parse(`${utcDay(Date.now())}T23:59:00Z`));
     expect(getUpgradeSignal().on).toBe(false);
     // …but over a 1% threshold.
     getDb().run(sql`insert into settings (key, value, updated_at) values ('upgrade_threshold_share', '0.01', 0)`);
